@@ -1,0 +1,209 @@
+// Package render turns a Plan into the hook files for one shell, using that
+// shell's embedded template and quoting. Output is byte-stable: the same
+// plan always renders to the same bytes.
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"strings"
+	"text/template"
+
+	"github.com/goshim/goshim/shim/expr"
+	"github.com/goshim/goshim/shim/plan"
+	"github.com/goshim/goshim/shim/policy"
+	"github.com/goshim/goshim/shim/shell"
+	"github.com/goshim/goshim/templates"
+)
+
+// File is one generated hook, at a slash-separated path relative to an env prefix.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// The three hooks of a hook set, and where conda finds them. activate.d runs
+// in code-point order and deactivate.d in reverse, so "+" (sorting before
+// digits and letters) and "~" (after them) bracket every package's scripts:
+// save runs first on activation, apply last; restore runs last on deactivation.
+type role struct {
+	template string
+	dir      string
+	prefix   string
+	suffix   string
+	about    string
+}
+
+var roles = []role{
+	{"save", "activate.d", "+goshim-", "-save", "runs first on activation: records every managed variable as it was before `conda activate`"},
+	{"apply", "activate.d", "~goshim-", "", "runs last on activation: applies the policy over whatever conda and packages set"},
+	{"restore", "deactivate.d", "+goshim-", "", "runs last on deactivation: puts every managed variable back exactly"},
+}
+
+// Files renders the hook set of p for sh.
+func Files(p *plan.Plan, sh shell.Shell) ([]File, error) {
+	tmpl, err := parse(p, sh)
+	if err != nil {
+		return nil, err
+	}
+	var out []File
+	for _, r := range roles {
+		var body bytes.Buffer
+		if err := tmpl.ExecuteTemplate(&body, r.template, p); err != nil {
+			return nil, unwrapExecError(sh, err)
+		}
+		name := r.prefix + p.ID + r.suffix + sh.Ext()
+		data := append(header(p, sh, r), body.Bytes()...)
+		out = append(out, File{Path: path.Join("etc/conda", r.dir, name), Data: data})
+	}
+	return out, nil
+}
+
+// All renders every shell's hook set, in the shells' order.
+func All(p *plan.Plan, shells []shell.Shell) ([]File, error) {
+	var out []File
+	for _, sh := range shells {
+		fs, err := Files(p, sh)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fs...)
+	}
+	return out, nil
+}
+
+func parse(p *plan.Plan, sh shell.Shell) (*template.Template, error) {
+	src, err := templates.FS.ReadFile(sh.Name() + sh.Ext() + ".tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("no template for shell %s: %w", sh.Name(), err)
+	}
+	return template.New(sh.Name()).Delims("{%", "%}").Option("missingkey=error").Funcs(funcs(p, sh)).Parse(string(src))
+}
+
+// Templates use {% %} as delimiters: "{{" collides with shell text such as "${{".
+
+// funcs are the only way data reaches a script: q quotes a literal, v
+// expands a policy value, n and st emit names after checking them again.
+func funcs(p *plan.Plan, sh shell.Shell) template.FuncMap {
+	name := func(s string) (string, error) {
+		if !expr.ValidName(s) {
+			return "", fmt.Errorf("invalid variable name %q", s)
+		}
+		return s, nil
+	}
+	return template.FuncMap{
+		"q": sh.Quote,
+		"v": func(varName string, val any) (string, error) {
+			v, ok := val.(expr.Value)
+			if pv, isPtr := val.(*expr.Value); isPtr && pv != nil {
+				v, ok = *pv, true
+			}
+			if !ok {
+				return "", fmt.Errorf("%s: template passed %T, not a value", varName, val)
+			}
+			if err := checkValue(sh, v); err != nil {
+				return "", fmt.Errorf("%s: %w", varName, err)
+			}
+			s, err := sh.Expand(v)
+			if err != nil {
+				return "", fmt.Errorf("%s: %w", varName, err)
+			}
+			return s, nil
+		},
+		"n":  name,
+		"st": func(kind, varName string) (string, error) { return name("_GOSHIM_" + p.StateID + "__" + kind + "_" + varName) },
+		"marker": func() (string, error) {
+			return name("_GOSHIM_" + p.StateID + "__SAVED")
+		},
+		"entries": entries,
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict needs key/value pairs")
+			}
+			m := map[string]any{}
+			for i := 0; i < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m, nil
+		},
+	}
+}
+
+// checkValue lets a shell veto a value it cannot hold as a whole (e.g. an
+// empty string in PowerShell), beyond what quoting each piece catches.
+func checkValue(sh shell.Shell, v expr.Value) error {
+	if c, ok := sh.(interface{ CheckValue(expr.Value) error }); ok {
+		return c.CheckValue(v)
+	}
+	return nil
+}
+
+// Entry is one list entry a hook adds, with the name of the state variable
+// that remembers it. Prepend entries come in reverse policy order, so that
+// adding each one at the front leaves them in the order the policy wrote.
+type Entry struct {
+	Key     string // P1.. for prepend, X1.. for append
+	Value   expr.Value
+	Prepend bool
+}
+
+func entries(of any) ([]Entry, error) {
+	var r policy.Rule
+	switch x := of.(type) {
+	case policy.Rule:
+		r = x
+	case *policy.Rule:
+		r = *x
+	case plan.Var:
+		r = x.Rule
+	default:
+		return nil, fmt.Errorf("entries of %T", of)
+	}
+	var out []Entry
+	for i := len(r.Prepend) - 1; i >= 0; i-- {
+		out = append(out, Entry{Key: fmt.Sprintf("P%d", i+1), Value: r.Prepend[i], Prepend: true})
+	}
+	for i, v := range r.Append {
+		out = append(out, Entry{Key: fmt.Sprintf("X%d", i+1), Value: v})
+	}
+	return out, nil
+}
+
+func header(p *plan.Plan, sh shell.Shell, r role) []byte {
+	c := sh.Comment()
+	var inputs []string
+	for _, in := range p.Inputs {
+		inputs = append(inputs, fmt.Sprintf("%s (sha256:%s)", commentSafe(in.Name), in.Digest))
+	}
+	if len(inputs) == 0 {
+		inputs = []string{"embedded default policy"}
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s Generated by goshim. DO NOT EDIT: regenerate with `goshim generate`, check with `goshim check`.\n", c)
+	fmt.Fprintf(&b, "%s Hook set %q, %s: %s.\n", c, p.ID, r.template, r.about)
+	fmt.Fprintf(&b, "%s Inputs: %s\n", c, strings.Join(inputs, ", "))
+	fmt.Fprintf(&b, "%s Digest: sha256:%s\n", c, p.Digest)
+	return b.Bytes()
+}
+
+// commentSafe keeps a file name from ending a comment line early.
+func commentSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+func unwrapExecError(sh shell.Shell, err error) error {
+	msg := err.Error()
+	// text/template prefixes "template: sh:12:3: executing ... error calling q:"; keep the cause.
+	if i := strings.LastIndex(msg, "error calling "); i >= 0 {
+		if j := strings.Index(msg[i:], ": "); j >= 0 {
+			msg = msg[i+j+2:]
+		}
+	}
+	return fmt.Errorf("%s: %s", sh.Name(), msg)
+}
