@@ -1,0 +1,75 @@
+package cmd
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/goshim/goshim/internal/atomicfs"
+	"github.com/goshim/goshim/shim/render"
+)
+
+// DefaultOutDir is where generate writes when -o is not given.
+const DefaultOutDir = "goshim-hooks"
+
+// GenerateOptions are generate's flags.
+type GenerateOptions struct {
+	IO     *IO
+	Inputs inputFlags
+	OutDir string
+}
+
+// NewCmdGenerate builds `goshim generate`; runF replaces the run in tests.
+func NewCmdGenerate(streams *IO, runF func(*GenerateOptions) error) *cobra.Command {
+	opts := &GenerateOptions{IO: streams}
+	c := &cobra.Command{
+		Use:   "generate",
+		Short: "Write the activate.d/deactivate.d hooks",
+		Long: `Write the hooks for every shell into OUT/etc/conda/activate.d and
+OUT/etc/conda/deactivate.d, mirroring an env prefix. Inputs are ./environment.yml
+and ./goshim.toml when present; without a policy the embedded default is used.
+Output is byte-identical for the same inputs, so it can be committed and
+checked for drift with 'goshim check'.`,
+		Example: `  goshim generate
+  goshim generate -f environment.yml --policy goshim.toml -o hooks --shell sh,fish`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return generateRun(opts)
+		},
+	}
+	opts.Inputs.register(c)
+	c.Flags().StringVarP(&opts.OutDir, "out", "o", DefaultOutDir, "folder to write into (it mirrors an env prefix)")
+	return c
+}
+
+func generateRun(opts *GenerateOptions) error {
+	in, err := opts.Inputs.load(opts.IO.Dir, nil)
+	if err != nil {
+		return err
+	}
+	files, err := render.All(in.Plan, in.Shells)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	out := opts.OutDir
+	if !filepath.IsAbs(out) {
+		out = filepath.Join(opts.IO.Dir, out)
+	}
+	// Everything is rendered before anything is written: bad input writes nothing.
+	if err := atomicfs.Writable(out); err != nil {
+		return usageErr("cannot write hooks: %v", err)
+	}
+	printNotes(opts.IO, in.Plan)
+	for _, f := range files {
+		dst := filepath.Join(out, filepath.FromSlash(f.Path))
+		if err := atomicfs.WriteFile(dst, f.Data, 0o644); err != nil {
+			return fmt.Errorf("writing %s: %w", dst, err)
+		}
+		fmt.Fprintf(opts.IO.Out, "wrote %s\n", displayName(opts.IO.Dir, dst))
+	}
+	return nil
+}
