@@ -43,7 +43,7 @@ var roles = []role{
 
 // Files renders the hook set of p for sh.
 func Files(p *plan.Plan, sh shell.Shell) ([]File, error) {
-	tmpl, err := parse(p, sh)
+	tmpl, err := parseTemplate(p, sh)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +73,7 @@ func All(p *plan.Plan, shells []shell.Shell) ([]File, error) {
 	return out, nil
 }
 
-func parse(p *plan.Plan, sh shell.Shell) (*template.Template, error) {
+func parseTemplate(p *plan.Plan, sh shell.Shell) (*template.Template, error) {
 	src, err := templates.FS.ReadFile(sh.Name() + sh.Ext() + ".tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("no template for shell %s: %w", sh.Name(), err)
