@@ -29,7 +29,7 @@ func NewCmdCheck(streams *IO, runF func(*CheckOptions) error) *cobra.Command {
 		Long: `Regenerate the hooks in memory and compare them with OUT. Prints a unified
 diff and exits 1 when anything differs (drift), 0 when OUT is up to date.
 Use it in CI and pre-commit.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if runF != nil {
 				return runF(opts)

@@ -33,7 +33,7 @@ Output is byte-identical for the same inputs, so it can be committed and
 checked for drift with 'goshim check'.`,
 		Example: `  goshim generate
   goshim generate -f environment.yml --policy goshim.toml -o hooks --shell sh,fish`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if runF != nil {
 				return runF(opts)

@@ -24,7 +24,7 @@ func NewCmdInit(streams *IO, runF func(*InitOptions) error) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "init",
 		Short: "Write the default policy as a commented goshim.toml",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if runF != nil {
 				return runF(opts)

@@ -44,6 +44,14 @@ func usageErr(format string, args ...any) error {
 	return &exitError{ExitInput, fmt.Errorf(format, args...)}
 }
 
+// noArgs rejects positional arguments as a usage error (exit 2).
+func noArgs(c *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErr("unexpected argument %q\nRun '%s --help' for usage.", args[0], c.CommandPath())
+	}
+	return nil
+}
+
 // errSilent ends a command with a code after it has said what it had to.
 type errSilent struct{ code int }
 

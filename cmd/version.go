@@ -26,7 +26,7 @@ func NewCmdVersion(streams *IO) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print goshim's version",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			_, err := fmt.Fprintf(streams.Out, "goshim %s\n", Version())
 			return err

@@ -111,8 +111,10 @@ func funcs(p *plan.Plan, sh shell.Shell) template.FuncMap {
 			}
 			return s, nil
 		},
-		"n":  name,
-		"st": func(kind, varName string) (string, error) { return name("_GOSHIM_" + p.StateID + "__" + kind + "_" + varName) },
+		"n": name,
+		"st": func(kind, varName string) (string, error) {
+			return name("_GOSHIM_" + p.StateID + "__" + kind + "_" + varName)
+		},
 		"marker": func() (string, error) {
 			return name("_GOSHIM_" + p.StateID + "__SAVED")
 		},

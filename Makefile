@@ -1,0 +1,38 @@
+# goshim — make help lists the targets.
+GO      ?= go
+BIN     ?= bin/goshim
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS := -X github.com/goshim/goshim/cmd.version=$(VERSION)
+
+.PHONY: help build test unit e2e e2e-container lint bench fuzz golden
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+build: ## build bin/goshim
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/goshim
+
+test: lint ## everything CI runs: vet, unit tests, real-shell round trips, e2e
+	$(GO) test -count=1 ./...
+
+unit: ## unit tests only (no e2e package)
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v /e2e)
+
+e2e: ## the e2e suite: hooks under emulated (and real, if found) conda flows in every shell
+	$(GO) test -count=1 -v ./e2e/...
+
+e2e-container: ## the real-conda e2e suite inside miniconda/micromamba containers (skips without docker/podman)
+	./scripts/e2e-container.sh
+
+lint: ## gofmt and go vet
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+bench: ## benchmarks (see docs/benchmarks.md)
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+fuzz: ## fuzz every shell's quoting for 30s each
+	$(GO) test -run '^$$' -fuzz FuzzPosixQuoteRoundTrip -fuzztime 30s ./shim/shell
+
+golden: ## rewrite golden files after a reviewed template change
+	$(GO) test ./shim/render -update
