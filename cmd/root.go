@@ -119,6 +119,8 @@ Start with:  goshim generate      (embedded default policy, ./goshim-hooks)
 		NewCmdGenerate(streams, nil),
 		NewCmdCheck(streams, nil),
 		NewCmdInit(streams, nil),
+		NewCmdInstall(streams, nil),
+		NewCmdUninstall(streams, nil),
 		NewCmdVersion(streams),
 	)
 	return root
