@@ -221,7 +221,8 @@ func scriptBody(s string) string {
 	lines := strings.Split(s, "\n")
 	var out []string
 	for _, l := range lines {
-		if !strings.HasPrefix(l, "# Inputs:") && !strings.HasPrefix(l, "# Digest:") {
+		// every shell's header has these two lines, whatever its comment marker
+		if !strings.Contains(l, " Inputs: ") && !strings.Contains(l, " Digest: sha256:") {
 			out = append(out, l)
 		}
 	}

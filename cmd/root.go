@@ -66,7 +66,11 @@ func Main() int {
 
 // Run executes one command line and maps its error to an exit code.
 func Run(streams *IO, args []string) int {
-	root := NewCmdRoot(streams)
+	return execute(NewCmdRoot(streams), streams, args)
+}
+
+// execute runs a command tree; tests pass a tree they changed.
+func execute(root *cobra.Command, streams *IO, args []string) int {
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {
@@ -121,6 +125,8 @@ Start with:  goshim generate      (embedded default policy, ./goshim-hooks)
 		NewCmdInit(streams, nil),
 		NewCmdInstall(streams, nil),
 		NewCmdUninstall(streams, nil),
+		NewCmdDoctor(streams, nil),
+		NewCmdExplain(streams, nil),
 		NewCmdVersion(streams),
 	)
 	return root
