@@ -176,7 +176,7 @@ func header(p *plan.Plan, sh shell.Shell, r role) []byte {
 	c := sh.Comment()
 	var inputs []string
 	for _, in := range p.Inputs {
-		inputs = append(inputs, fmt.Sprintf("%s (sha256:%s)", commentSafe(in.Name), in.Digest))
+		inputs = append(inputs, fmt.Sprintf("%s (sha256:%s)", commentSafe(sh, in.Name), in.Digest))
 	}
 	if len(inputs) == 0 {
 		inputs = []string{"embedded default policy"}
@@ -189,11 +189,16 @@ func header(p *plan.Plan, sh shell.Shell, r role) []byte {
 	return b.Bytes()
 }
 
-// commentSafe keeps a file name from ending a comment line early.
-func commentSafe(s string) string {
+// commentSafe keeps a file name from ending a comment line early. cmd.exe
+// still expands %VAR% and honours a trailing ^ inside @REM, so there only
+// plainly safe characters pass.
+func commentSafe(sh shell.Shell, s string) string {
 	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' {
+		switch {
+		case r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029':
 			return '?'
+		case sh.Name() == "cmd" && !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-+~ ", r)):
+			return '_'
 		}
 		return r
 	}, s)

@@ -226,3 +226,25 @@ func walk(n parse.Node, f func(*parse.ActionNode)) {
 		walk(x.ElseList, f)
 	}
 }
+
+func TestHeaderNamesCannotEscapeComments(t *testing.T) {
+	p, err := plan.Build(policy.Builtin(), plan.Options{Inputs: []plan.Input{{Name: "evil\n%PATH%^&echo pwned.toml", Digest: "00"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sh := range shell.All() {
+		files, err := Files(p, sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first := strings.SplitN(string(files[0].Data), "\n", 5)
+		for _, l := range first[:4] {
+			if !strings.HasPrefix(l, sh.Comment()) {
+				t.Errorf("%s: header line %q is not a comment", sh.Name(), l)
+			}
+		}
+		if sh.Name() == "cmd" && strings.ContainsAny(first[2], "%^&") {
+			t.Errorf("cmd header keeps characters cmd.exe acts on inside @REM: %q", first[2])
+		}
+	}
+}
