@@ -107,8 +107,10 @@ activate.d/deactivate.d hooks for every shell conda runs. The hooks save,
 override and exactly restore Go variables, and put the system Go ahead of
 the env's own, so conda's go packages cannot hijack the toolchain.
 
-Start with:  goshim generate      (embedded default policy, ./goshim-hooks)
-             goshim init          (write goshim.toml to edit)`,
+Start with:  goshim install -n myenv   (hooks into an env, embedded default policy)
+             goshim doctor             (what is wrong with Go in this shell)
+             goshim init               (write goshim.toml to edit)
+             goshim generate           (hooks into ./goshim-hooks, to commit)`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
