@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/goshim/goshim/internal/udiff"
-	"github.com/goshim/goshim/shim/render"
 )
 
 // CheckOptions are check's flags.
@@ -43,17 +42,9 @@ Use it in CI and pre-commit.`,
 }
 
 func checkRun(opts *CheckOptions) error {
-	in, err := opts.Inputs.load(opts.IO.Dir, nil)
+	_, files, out, err := renderTo(opts.IO, &opts.Inputs, opts.OutDir)
 	if err != nil {
 		return err
-	}
-	files, err := render.All(in.Plan, in.Shells)
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	out := opts.OutDir
-	if !filepath.IsAbs(out) {
-		out = filepath.Join(opts.IO.Dir, out)
 	}
 	drift := 0
 	for _, f := range files {

@@ -47,17 +47,9 @@ checked for drift with 'goshim check'.`,
 }
 
 func generateRun(opts *GenerateOptions) error {
-	in, err := opts.Inputs.load(opts.IO.Dir, nil)
+	in, files, out, err := renderTo(opts.IO, &opts.Inputs, opts.OutDir)
 	if err != nil {
 		return err
-	}
-	files, err := render.All(in.Plan, in.Shells)
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	out := opts.OutDir
-	if !filepath.IsAbs(out) {
-		out = filepath.Join(opts.IO.Dir, out)
 	}
 	// Everything is rendered before anything is written: bad input writes nothing.
 	if err := atomicfs.Writable(out); err != nil {
@@ -72,4 +64,21 @@ func generateRun(opts *GenerateOptions) error {
 		fmt.Fprintf(opts.IO.Out, "wrote %s\n", displayName(opts.IO.Dir, dst))
 	}
 	return nil
+}
+
+// renderTo builds the plan from the inputs and renders every file in memory,
+// so generate and check see exactly the same output; out is made absolute.
+func renderTo(streams *IO, flags *inputFlags, outDir string) (*inputs, []render.File, string, error) {
+	in, err := flags.load(streams.Dir, nil)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	files, err := render.All(in.Plan, in.Shells)
+	if err != nil {
+		return nil, nil, "", usageErr("%v", err)
+	}
+	if !filepath.IsAbs(outDir) {
+		outDir = filepath.Join(streams.Dir, outDir)
+	}
+	return in, files, outDir, nil
 }
