@@ -119,6 +119,8 @@ func (f *inputFlags) load(dir string, extra []plan.CondaVar) (*inputs, error) {
 	}
 	if polPath == "" {
 		in.Policy = policy.Builtin()
+		// named in headers, and digested, so a changed default shows up as drift
+		planInputs = append(planInputs, plan.Input{Name: "embedded default policy", Digest: plan.DigestBytes(policy.DefaultTOML)})
 	} else {
 		data, err := os.ReadFile(polPath)
 		if err != nil {
