@@ -4,7 +4,8 @@
 # Digest: sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 # shellcheck shell=sh
 if [ -z "${_GOSHIM_CONDA_GO__SAVED-}" ]; then
-if [ -n "${GOFLAGS+x}" ]; then export _GOSHIM_CONDA_GO__O_GOFLAGS="s$GOFLAGS"; else export _GOSHIM_CONDA_GO__O_GOFLAGS=u; fi
-export _GOSHIM_CONDA_GO__SAVED=1
+export \
+	_GOSHIM_CONDA_GO__O_GOFLAGS="${GOFLAGS+s}${GOFLAGS-u}" \
+	_GOSHIM_CONDA_GO__SAVED=1
 fi
 unset _goshim_c _goshim_lvl

@@ -4,8 +4,9 @@
 # Digest: sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 # shellcheck shell=sh
 if [ -z "${_GOSHIM_CONDA_GO__SAVED-}" ]; then
-if [ -n "${GOFLAGS+x}" ]; then export _GOSHIM_CONDA_GO__O_GOFLAGS="s$GOFLAGS"; else export _GOSHIM_CONDA_GO__O_GOFLAGS=u; fi
-export _GOSHIM_CONDA_GO__SAVED=1
+export \
+	_GOSHIM_CONDA_GO__O_GOFLAGS="${GOFLAGS+s}${GOFLAGS-u}" \
+	_GOSHIM_CONDA_GO__SAVED=1
 fi
 case ${_GOSHIM_CONDA_GO__O_GOFLAGS-u} in
 s*) export GOFLAGS="${_GOSHIM_CONDA_GO__O_GOFLAGS#s}" ;;

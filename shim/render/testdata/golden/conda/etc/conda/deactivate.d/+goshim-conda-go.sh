@@ -8,7 +8,6 @@ case ${_GOSHIM_CONDA_GO__O_GOFLAGS-u} in
 s*) export GOFLAGS="${_GOSHIM_CONDA_GO__O_GOFLAGS#s}" ;;
 *) unset GOFLAGS ;;
 esac
-	unset _GOSHIM_CONDA_GO__O_GOFLAGS
-	unset _GOSHIM_CONDA_GO__SAVED
+	unset _GOSHIM_CONDA_GO__SAVED _GOSHIM_CONDA_GO__O_GOFLAGS
 fi
 unset _goshim_c _goshim_s _goshim_v _goshim_e _goshim_t _goshim_p

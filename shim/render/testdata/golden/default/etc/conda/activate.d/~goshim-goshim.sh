@@ -4,27 +4,28 @@
 # Digest: sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 # shellcheck shell=sh
 if [ -z "${_GOSHIM_GOSHIM__SAVED-}" ]; then
-if [ -n "${CGO_ENABLED+x}" ]; then export _GOSHIM_GOSHIM__O_CGO_ENABLED="s$CGO_ENABLED"; else export _GOSHIM_GOSHIM__O_CGO_ENABLED=u; fi
-if [ -n "${CONDA_GO_COMPILER+x}" ]; then export _GOSHIM_GOSHIM__O_CONDA_GO_COMPILER="s$CONDA_GO_COMPILER"; else export _GOSHIM_GOSHIM__O_CONDA_GO_COMPILER=u; fi
-if [ -n "${GO111MODULE+x}" ]; then export _GOSHIM_GOSHIM__O_GO111MODULE="s$GO111MODULE"; else export _GOSHIM_GOSHIM__O_GO111MODULE=u; fi
-if [ -n "${GOARCH+x}" ]; then export _GOSHIM_GOSHIM__O_GOARCH="s$GOARCH"; else export _GOSHIM_GOSHIM__O_GOARCH=u; fi
-if [ -n "${GOBIN+x}" ]; then export _GOSHIM_GOSHIM__O_GOBIN="s$GOBIN"; else export _GOSHIM_GOSHIM__O_GOBIN=u; fi
-if [ -n "${GOCACHE+x}" ]; then export _GOSHIM_GOSHIM__O_GOCACHE="s$GOCACHE"; else export _GOSHIM_GOSHIM__O_GOCACHE=u; fi
-if [ -n "${GOENV+x}" ]; then export _GOSHIM_GOSHIM__O_GOENV="s$GOENV"; else export _GOSHIM_GOSHIM__O_GOENV=u; fi
-if [ -n "${GOFLAGS+x}" ]; then export _GOSHIM_GOSHIM__O_GOFLAGS="s$GOFLAGS"; else export _GOSHIM_GOSHIM__O_GOFLAGS=u; fi
-if [ -n "${GOINSECURE+x}" ]; then export _GOSHIM_GOSHIM__O_GOINSECURE="s$GOINSECURE"; else export _GOSHIM_GOSHIM__O_GOINSECURE=u; fi
-if [ -n "${GOMODCACHE+x}" ]; then export _GOSHIM_GOSHIM__O_GOMODCACHE="s$GOMODCACHE"; else export _GOSHIM_GOSHIM__O_GOMODCACHE=u; fi
-if [ -n "${GONOPROXY+x}" ]; then export _GOSHIM_GOSHIM__O_GONOPROXY="s$GONOPROXY"; else export _GOSHIM_GOSHIM__O_GONOPROXY=u; fi
-if [ -n "${GONOSUMDB+x}" ]; then export _GOSHIM_GOSHIM__O_GONOSUMDB="s$GONOSUMDB"; else export _GOSHIM_GOSHIM__O_GONOSUMDB=u; fi
-if [ -n "${GOOS+x}" ]; then export _GOSHIM_GOSHIM__O_GOOS="s$GOOS"; else export _GOSHIM_GOSHIM__O_GOOS=u; fi
-if [ -n "${GOPATH+x}" ]; then export _GOSHIM_GOSHIM__O_GOPATH="s$GOPATH"; else export _GOSHIM_GOSHIM__O_GOPATH=u; fi
-if [ -n "${GOPRIVATE+x}" ]; then export _GOSHIM_GOSHIM__O_GOPRIVATE="s$GOPRIVATE"; else export _GOSHIM_GOSHIM__O_GOPRIVATE=u; fi
-if [ -n "${GOPROXY+x}" ]; then export _GOSHIM_GOSHIM__O_GOPROXY="s$GOPROXY"; else export _GOSHIM_GOSHIM__O_GOPROXY=u; fi
-if [ -n "${GOROOT+x}" ]; then export _GOSHIM_GOSHIM__O_GOROOT="s$GOROOT"; else export _GOSHIM_GOSHIM__O_GOROOT=u; fi
-if [ -n "${GOSUMDB+x}" ]; then export _GOSHIM_GOSHIM__O_GOSUMDB="s$GOSUMDB"; else export _GOSHIM_GOSHIM__O_GOSUMDB=u; fi
-if [ -n "${GOTOOLCHAIN+x}" ]; then export _GOSHIM_GOSHIM__O_GOTOOLCHAIN="s$GOTOOLCHAIN"; else export _GOSHIM_GOSHIM__O_GOTOOLCHAIN=u; fi
-if [ -n "${GOWORK+x}" ]; then export _GOSHIM_GOSHIM__O_GOWORK="s$GOWORK"; else export _GOSHIM_GOSHIM__O_GOWORK=u; fi
-export _GOSHIM_GOSHIM__SAVED=1
+export \
+	_GOSHIM_GOSHIM__O_CGO_ENABLED="${CGO_ENABLED+s}${CGO_ENABLED-u}" \
+	_GOSHIM_GOSHIM__O_CONDA_GO_COMPILER="${CONDA_GO_COMPILER+s}${CONDA_GO_COMPILER-u}" \
+	_GOSHIM_GOSHIM__O_GO111MODULE="${GO111MODULE+s}${GO111MODULE-u}" \
+	_GOSHIM_GOSHIM__O_GOARCH="${GOARCH+s}${GOARCH-u}" \
+	_GOSHIM_GOSHIM__O_GOBIN="${GOBIN+s}${GOBIN-u}" \
+	_GOSHIM_GOSHIM__O_GOCACHE="${GOCACHE+s}${GOCACHE-u}" \
+	_GOSHIM_GOSHIM__O_GOENV="${GOENV+s}${GOENV-u}" \
+	_GOSHIM_GOSHIM__O_GOFLAGS="${GOFLAGS+s}${GOFLAGS-u}" \
+	_GOSHIM_GOSHIM__O_GOINSECURE="${GOINSECURE+s}${GOINSECURE-u}" \
+	_GOSHIM_GOSHIM__O_GOMODCACHE="${GOMODCACHE+s}${GOMODCACHE-u}" \
+	_GOSHIM_GOSHIM__O_GONOPROXY="${GONOPROXY+s}${GONOPROXY-u}" \
+	_GOSHIM_GOSHIM__O_GONOSUMDB="${GONOSUMDB+s}${GONOSUMDB-u}" \
+	_GOSHIM_GOSHIM__O_GOOS="${GOOS+s}${GOOS-u}" \
+	_GOSHIM_GOSHIM__O_GOPATH="${GOPATH+s}${GOPATH-u}" \
+	_GOSHIM_GOSHIM__O_GOPRIVATE="${GOPRIVATE+s}${GOPRIVATE-u}" \
+	_GOSHIM_GOSHIM__O_GOPROXY="${GOPROXY+s}${GOPROXY-u}" \
+	_GOSHIM_GOSHIM__O_GOROOT="${GOROOT+s}${GOROOT-u}" \
+	_GOSHIM_GOSHIM__O_GOSUMDB="${GOSUMDB+s}${GOSUMDB-u}" \
+	_GOSHIM_GOSHIM__O_GOTOOLCHAIN="${GOTOOLCHAIN+s}${GOTOOLCHAIN-u}" \
+	_GOSHIM_GOSHIM__O_GOWORK="${GOWORK+s}${GOWORK-u}" \
+	_GOSHIM_GOSHIM__SAVED=1
 fi
 case ${_GOSHIM_GOSHIM__O_CGO_ENABLED-u} in
 s*) export CGO_ENABLED="${_GOSHIM_GOSHIM__O_CGO_ENABLED#s}" ;;
@@ -146,6 +147,8 @@ if [ -z "$_goshim_root" ]; then
 	while [ -n "$_goshim_p" ]; do
 		_goshim_d=${_goshim_p%%:*}
 		_goshim_p=${_goshim_p#*:}
+		# most folders hold no go: test that first, it is the cheapest way out
+		[ -f "$_goshim_d/go" ] || continue
 		case $_goshim_d in
 		/*) ;;
 		*) continue ;;
@@ -153,10 +156,7 @@ if [ -z "$_goshim_root" ]; then
 		case $_goshim_d/ in
 		"${CONDA_PREFIX:-/nonexistent/goshim}"/*) continue ;;
 		esac
-		if [ -d "${_goshim_d%/*}/conda-meta" ] || [ -d "${_goshim_d%/*/*}/conda-meta" ]; then
-			continue
-		fi
-		if [ ! -f "$_goshim_d/go" ] || [ ! -x "$_goshim_d/go" ]; then
+		if [ ! -x "$_goshim_d/go" ] || [ -d "${_goshim_d%/*}/conda-meta" ] || [ -d "${_goshim_d%/*/*}/conda-meta" ]; then
 			continue
 		fi
 		_goshim_g=$_goshim_d/go

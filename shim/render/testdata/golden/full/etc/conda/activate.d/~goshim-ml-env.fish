@@ -246,7 +246,7 @@ if test -z "$_goshim_root"
         set _goshim_p "$CONDA_PREFIX"
     end
     for _goshim_d in $PATH
-        if not string match -q -- '/*' "$_goshim_d"
+        if not test -f "$_goshim_d/go"; or not string match -q -- '/*' "$_goshim_d"
             continue
         end
         # under the prefix: "$_goshim_d/" starts with "$_goshim_p/"

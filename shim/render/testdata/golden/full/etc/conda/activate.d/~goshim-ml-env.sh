@@ -10,17 +10,18 @@ case ${CONDA_SHLVL-} in
 ''|0|*[!0-9]*) _goshim_lvl=0 ;;
 *) _goshim_lvl=$((CONDA_SHLVL - 1)) ;;
 esac
-if [ -n "${CGO_CFLAGS+x}" ]; then export _GOSHIM_ML_ENV__O_CGO_CFLAGS="s$CGO_CFLAGS"; else export _GOSHIM_ML_ENV__O_CGO_CFLAGS=u; fi
-if [ -n "${GO111MODULE+x}" ]; then export _GOSHIM_ML_ENV__O_GO111MODULE="s$GO111MODULE"; else export _GOSHIM_ML_ENV__O_GO111MODULE=u; fi
-if [ -n "${GOBIN+x}" ]; then export _GOSHIM_ML_ENV__O_GOBIN="s$GOBIN"; else export _GOSHIM_ML_ENV__O_GOBIN=u; fi
-if [ -n "${GOCACHE+x}" ]; then export _GOSHIM_ML_ENV__O_GOCACHE="s$GOCACHE"; else export _GOSHIM_ML_ENV__O_GOCACHE=u; fi
-if [ -n "${GOFLAGS+x}" ]; then export _GOSHIM_ML_ENV__O_GOFLAGS="s$GOFLAGS"; else export _GOSHIM_ML_ENV__O_GOFLAGS=u; fi
 eval "_goshim_c=\${__CONDA_SHLVL_${_goshim_lvl}_GOPATH+s}\${__CONDA_SHLVL_${_goshim_lvl}_GOPATH-}"
 export _GOSHIM_ML_ENV__O_GOPATH="${_goshim_c:-u}"
-if [ -n "${GOROOT+x}" ]; then export _GOSHIM_ML_ENV__O_GOROOT="s$GOROOT"; else export _GOSHIM_ML_ENV__O_GOROOT=u; fi
-if [ -n "${GOTOOLCHAIN+x}" ]; then export _GOSHIM_ML_ENV__O_GOTOOLCHAIN="s$GOTOOLCHAIN"; else export _GOSHIM_ML_ENV__O_GOTOOLCHAIN=u; fi
-if [ -n "${PKG_CONFIG_PATH+x}" ]; then export _GOSHIM_ML_ENV__O_PKG_CONFIG_PATH="s$PKG_CONFIG_PATH"; else export _GOSHIM_ML_ENV__O_PKG_CONFIG_PATH=u; fi
-export _GOSHIM_ML_ENV__SAVED=1
+export \
+	_GOSHIM_ML_ENV__O_CGO_CFLAGS="${CGO_CFLAGS+s}${CGO_CFLAGS-u}" \
+	_GOSHIM_ML_ENV__O_GO111MODULE="${GO111MODULE+s}${GO111MODULE-u}" \
+	_GOSHIM_ML_ENV__O_GOBIN="${GOBIN+s}${GOBIN-u}" \
+	_GOSHIM_ML_ENV__O_GOCACHE="${GOCACHE+s}${GOCACHE-u}" \
+	_GOSHIM_ML_ENV__O_GOFLAGS="${GOFLAGS+s}${GOFLAGS-u}" \
+	_GOSHIM_ML_ENV__O_GOROOT="${GOROOT+s}${GOROOT-u}" \
+	_GOSHIM_ML_ENV__O_GOTOOLCHAIN="${GOTOOLCHAIN+s}${GOTOOLCHAIN-u}" \
+	_GOSHIM_ML_ENV__O_PKG_CONFIG_PATH="${PKG_CONFIG_PATH+s}${PKG_CONFIG_PATH-u}" \
+	_GOSHIM_ML_ENV__SAVED=1
 fi
 _goshim_s=' '
 _goshim_v=${CGO_CFLAGS-}
@@ -188,6 +189,8 @@ if [ -z "$_goshim_root" ]; then
 	while [ -n "$_goshim_p" ]; do
 		_goshim_d=${_goshim_p%%:*}
 		_goshim_p=${_goshim_p#*:}
+		# most folders hold no go: test that first, it is the cheapest way out
+		[ -f "$_goshim_d/go" ] || continue
 		case $_goshim_d in
 		/*) ;;
 		*) continue ;;
@@ -195,10 +198,7 @@ if [ -z "$_goshim_root" ]; then
 		case $_goshim_d/ in
 		"${CONDA_PREFIX:-/nonexistent/goshim}"/*) continue ;;
 		esac
-		if [ -d "${_goshim_d%/*}/conda-meta" ] || [ -d "${_goshim_d%/*/*}/conda-meta" ]; then
-			continue
-		fi
-		if [ ! -f "$_goshim_d/go" ] || [ ! -x "$_goshim_d/go" ]; then
+		if [ ! -x "$_goshim_d/go" ] || [ -d "${_goshim_d%/*}/conda-meta" ] || [ -d "${_goshim_d%/*/*}/conda-meta" ]; then
 			continue
 		fi
 		_goshim_g=$_goshim_d/go

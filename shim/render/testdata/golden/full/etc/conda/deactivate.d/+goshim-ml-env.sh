@@ -113,42 +113,34 @@ fi
 		fi
 	fi
 	unset _GOSHIM_ML_ENV__A_CGO_CFLAGS _GOSHIM_ML_ENV__P1_CGO_CFLAGS
-	unset _GOSHIM_ML_ENV__O_CGO_CFLAGS
 case ${_GOSHIM_ML_ENV__O_GO111MODULE-u} in
 s*) export GO111MODULE="${_GOSHIM_ML_ENV__O_GO111MODULE#s}" ;;
 *) unset GO111MODULE ;;
 esac
-	unset _GOSHIM_ML_ENV__O_GO111MODULE
 case ${_GOSHIM_ML_ENV__O_GOBIN-u} in
 s*) export GOBIN="${_GOSHIM_ML_ENV__O_GOBIN#s}" ;;
 *) unset GOBIN ;;
 esac
-	unset _GOSHIM_ML_ENV__O_GOBIN
 case ${_GOSHIM_ML_ENV__O_GOCACHE-u} in
 s*) export GOCACHE="${_GOSHIM_ML_ENV__O_GOCACHE#s}" ;;
 *) unset GOCACHE ;;
 esac
-	unset _GOSHIM_ML_ENV__O_GOCACHE
 case ${_GOSHIM_ML_ENV__O_GOFLAGS-u} in
 s*) export GOFLAGS="${_GOSHIM_ML_ENV__O_GOFLAGS#s}" ;;
 *) unset GOFLAGS ;;
 esac
-	unset _GOSHIM_ML_ENV__O_GOFLAGS
 case ${_GOSHIM_ML_ENV__O_GOPATH-u} in
 s*) export GOPATH="${_GOSHIM_ML_ENV__O_GOPATH#s}" ;;
 *) unset GOPATH ;;
 esac
-	unset _GOSHIM_ML_ENV__O_GOPATH
 case ${_GOSHIM_ML_ENV__O_GOROOT-u} in
 s*) export GOROOT="${_GOSHIM_ML_ENV__O_GOROOT#s}" ;;
 *) unset GOROOT ;;
 esac
-	unset _GOSHIM_ML_ENV__O_GOROOT
 case ${_GOSHIM_ML_ENV__O_GOTOOLCHAIN-u} in
 s*) export GOTOOLCHAIN="${_GOSHIM_ML_ENV__O_GOTOOLCHAIN#s}" ;;
 *) unset GOTOOLCHAIN ;;
 esac
-	unset _GOSHIM_ML_ENV__O_GOTOOLCHAIN
 	if [ -n "${PKG_CONFIG_PATH+x}" ]; then _goshim_c="s$PKG_CONFIG_PATH"; else _goshim_c=u; fi
 	if [ "$_goshim_c" = "${_GOSHIM_ML_ENV__A_PKG_CONFIG_PATH-}" ]; then
 case ${_GOSHIM_ML_ENV__O_PKG_CONFIG_PATH-u} in
@@ -177,7 +169,6 @@ fi
 		fi
 	fi
 	unset _GOSHIM_ML_ENV__A_PKG_CONFIG_PATH _GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH
-	unset _GOSHIM_ML_ENV__O_PKG_CONFIG_PATH
-	unset _GOSHIM_ML_ENV__SAVED
+	unset _GOSHIM_ML_ENV__SAVED _GOSHIM_ML_ENV__O_CGO_CFLAGS _GOSHIM_ML_ENV__O_GO111MODULE _GOSHIM_ML_ENV__O_GOBIN _GOSHIM_ML_ENV__O_GOCACHE _GOSHIM_ML_ENV__O_GOFLAGS _GOSHIM_ML_ENV__O_GOPATH _GOSHIM_ML_ENV__O_GOROOT _GOSHIM_ML_ENV__O_GOTOOLCHAIN _GOSHIM_ML_ENV__O_PKG_CONFIG_PATH
 fi
 unset _goshim_c _goshim_s _goshim_v _goshim_e _goshim_t _goshim_p

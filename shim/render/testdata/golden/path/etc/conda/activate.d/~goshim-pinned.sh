@@ -4,8 +4,9 @@
 # Digest: sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 # shellcheck shell=sh
 if [ -z "${_GOSHIM_PINNED__SAVED-}" ]; then
-if [ -n "${GOROOT+x}" ]; then export _GOSHIM_PINNED__O_GOROOT="s$GOROOT"; else export _GOSHIM_PINNED__O_GOROOT=u; fi
-export _GOSHIM_PINNED__SAVED=1
+export \
+	_GOSHIM_PINNED__O_GOROOT="${GOROOT+s}${GOROOT-u}" \
+	_GOSHIM_PINNED__SAVED=1
 fi
 # PATH: goshim owns only the entries it added (recorded in _GOSHIM_*), so
 # entries the user adds while active survive deactivation.

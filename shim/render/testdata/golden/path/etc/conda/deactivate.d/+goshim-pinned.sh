@@ -41,7 +41,6 @@ case ${_GOSHIM_PINNED__O_GOROOT-u} in
 s*) export GOROOT="${_GOSHIM_PINNED__O_GOROOT#s}" ;;
 *) unset GOROOT ;;
 esac
-	unset _GOSHIM_PINNED__O_GOROOT
-	unset _GOSHIM_PINNED__SAVED
+	unset _GOSHIM_PINNED__SAVED _GOSHIM_PINNED__O_GOROOT
 fi
 unset _goshim_c _goshim_s _goshim_v _goshim_e _goshim_t _goshim_p
