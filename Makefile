@@ -28,8 +28,9 @@ lint: ## gofmt and go vet
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-bench: ## benchmarks (see docs/benchmarks.md)
+bench: ## activation cost per shell vs a hand-written floor, process counts, generate/install vs true, Go benchmarks (rewrites docs/benchmarks.md)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./bench/activation -o docs/benchmarks.md
 
 fuzz: ## fuzz every shell's quoting for 30s each
 	$(GO) test -run '^$$' -fuzz FuzzPosixQuoteRoundTrip -fuzztime 30s ./shim/shell
