@@ -16,9 +16,12 @@
 //
 // Files:
 //
-//	shells_test.go       the shell table (bash, zsh, dash, fish, tcsh, pwsh:
-//	                     binary, syntax check, strict run options) and one
-//	                     script writer per language
+//	shells_test.go       the shell table (bash, zsh, dash, fish, tcsh, pwsh,
+//	                     xonsh: binary, syntax check, strict run options)
+//	                     and one script writer per language; xonsh runs
+//	                     the .sh hooks as conda does, each in a new bash
+//	                     (source-bash), so a value holding a newline cannot
+//	                     come back (hostileFor drops it there)
 //	activators_test.go   emulated and real activators behind one interface
 //	fixtures_test.go     the hijacking test envs and goshim generate
 //	scenarios_test.go    TestScenarios: every scenario x shell x activator
@@ -42,7 +45,7 @@
 // Environment:
 //
 //	GOSHIM_E2E_REQUIRE=bash,zsh,dash,fish  these skips become failures; also
-//	                                       tcsh, pwsh, shellcheck, fish_indent,
+//	                                       tcsh, pwsh, xonsh, shellcheck, fish_indent,
 //	                                       and real (a real conda must run)
 //	GOSHIM_E2E_CONDA=/path/to/conda        real activator(s) to use
 //	GOSHIM_E2E_SHELLS=bash,fish            run only these rows

@@ -24,6 +24,7 @@ import (
 //     embedded default policy (keep everything).
 //   - e2e-plain: conda's go and go-cgo without goshim (as a base env often is).
 //   - e2e-hostile: a policy whose values hold every character shells trip on.
+//   - e2e-hostile-1line: the same without the newline, for xonsh (hostileFor).
 //   - probe-1, probe-2: no goshim; numbered checkpoint scripts that show how
 //     the activator orders and runs activate.d/deactivate.d (conformance).
 //
@@ -83,7 +84,19 @@ func hostileTOML(s string) string {
 	return b.String()
 }
 
-func policyHostile() string {
+// hostileFor is the hostile value scenarios use in a language: all of it,
+// except under xonsh, whose source-bash reads every variable back from
+// `env` output line by line, so a value with a newline cannot come back
+// from a hook (xonsh's limit: see xonshLang.canHold). There the newline is
+// a space; every other character stays.
+func hostileFor(l lang) string {
+	if !l.canHold(hostile) {
+		return strings.ReplaceAll(hostile, "\n", " ")
+	}
+	return hostile
+}
+
+func policyHostile(hostile string) string {
 	return `[go]
 toolchain = "system"
 
@@ -120,13 +133,18 @@ func (e *testEnv) managed(name string) bool {
 // hasHooks skips (or fails, when required) a test for a shell goshim wrote no hooks for.
 func (e *testEnv) hasHooks(t testing.TB, s *shellOK) {
 	t.Helper()
-	if why, ok := e.noHooks[s.lang.name()]; ok {
+	key := s.lang.name()
+	if hl, ok := s.lang.(interface{ hookLang() string }); ok {
+		key = hl.hookLang() // xonsh runs the posix hooks
+	}
+	if why, ok := e.noHooks[key]; ok {
 		skipOrFail(t, fmt.Sprintf("%s: %s", s.name, why), s.name)
 	}
 }
 
 type fixtures struct {
 	a, b, hostile  *testEnv
+	hostile1line   *testEnv // e2e-hostile without the newline, for xonsh (hostileFor)
 	plain          *testEnv // no goshim
 	probe1, probe2 *testEnv
 	all            []*testEnv
@@ -223,7 +241,13 @@ func buildFixtures(dir string) (*fixtures, error) {
 		{
 			name:   "e2e-hostile",
 			yml:    "name: e2e-hostile\nchannels:\n  - conda-forge\ndependencies: []\n",
-			policy: policyHostile(),
+			policy: policyHostile(hostile),
+			goshim: true,
+		},
+		{
+			name:   "e2e-hostile-1line",
+			yml:    "name: e2e-hostile-1line\nchannels:\n  - conda-forge\ndependencies: []\n",
+			policy: policyHostile(hostileFor(xonshLang{})),
 			goshim: true,
 		},
 	}
@@ -256,6 +280,7 @@ func buildFixtures(dir string) (*fixtures, error) {
 		fx.all = append(fx.all, e)
 	}
 	fx.a, fx.b, fx.hostile, fx.plain = envs["e2e-a"], envs["e2e-b"], envs["e2e-hostile"], envs["e2e-plain"]
+	fx.hostile1line = envs["e2e-hostile-1line"]
 	fx.probe1, fx.probe2 = envs["probe-1"], envs["probe-2"]
 	return fx, nil
 }

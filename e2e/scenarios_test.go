@@ -245,8 +245,16 @@ func noEmpty(c *sctx) string {
 	return ""
 }
 
+// hostileEnv is the env whose policy holds hostileFor(the shell's language).
+func (c *sctx) hostileEnv() *testEnv {
+	if hostileFor(c.sh.lang) != hostile {
+		return c.fx.hostile1line
+	}
+	return c.fx.hostile
+}
+
 func noHostile(c *sctx) string {
-	if !c.sh.lang.canHold(hostile) {
+	if !c.sh.lang.canHold(hostileFor(c.sh.lang)) {
 		return c.sh.name + " cannot hold the hostile value (it has a newline)"
 	}
 	return ""
@@ -616,7 +624,7 @@ var scenarios = []scenario{
 		build: func(c *sctx, s *script) {
 			vs := map[string]*string{}
 			for _, n := range managedNames(c.fx.a) {
-				v := n + ": " + hostile
+				v := n + ": " + hostileFor(c.sh.lang) // xonsh: no newline (hostileFor)
 				if _, byConda := c.fx.a.condaVars[n]; byConda && (c.act.real || c.sh.lang.name() == "csh") {
 					// conda writes its backups of these raw (export X='%s'), and
 					// conda.csh evals its commands from "`...`", where a `"` or a
@@ -625,7 +633,7 @@ var scenarios = []scenario{
 				}
 				vs[n] = sp(v)
 			}
-			vs["CC"] = sp("cc " + hostile)
+			vs["CC"] = sp("cc " + hostileFor(c.sh.lang))
 			s.vars(vs)
 			s.prependPath(filepath.Join(c.home, "dir with space"))
 			s.hook()
@@ -646,25 +654,25 @@ var scenarios = []scenario{
 		name: "hostile-policy",
 		skip: noHostile,
 		build: func(c *sctx, s *script) {
-			start(c, s, "unset", c.fx.hostile)
-			s.activate(c.fx.hostile)
+			start(c, s, "unset", c.hostileEnv())
+			s.activate(c.hostileEnv())
 			s.cp("in-h")
 			s.deactivate()
 			s.cp("between")
-			s.export("E2E_HOSTILE_DEFAULT", "user "+hostile)
+			s.export("E2E_HOSTILE_DEFAULT", "user "+hostileFor(c.sh.lang))
 			s.export("E2E_HOSTILE_LIST", "user 'entry'")
 			s.cp("baseline-2")
-			s.activate(c.fx.hostile)
+			s.activate(c.hostileEnv())
 			s.cp("in-h-2")
 			s.deactivate()
 			s.cp("after")
 		},
 		check: func(c *sctx, r *result) {
-			e := c.fx.hostile
+			e := c.hostileEnv()
 			envs := []*testEnv{e}
 			c.assertInside(r, e, "in-h", "baseline")
-			if got := r.at("in-h").env["E2E_HOSTILE"]; got != hostile {
-				r.fail("E2E_HOSTILE inside = %q\nwant %q", got, hostile)
+			if got, want := r.at("in-h").env["E2E_HOSTILE"], hostileFor(c.sh.lang); got != want {
+				r.fail("E2E_HOSTILE inside = %q\nwant %q", got, want)
 			}
 			c.assertRestored(r, e, "baseline", "between", envs)
 			c.assertInside(r, e, "in-h-2", "baseline-2")
@@ -778,14 +786,14 @@ func TestScenarios(t *testing.T) {
 }
 
 func runScenario(t *testing.T, fx *fixtures, sh *shellOK, act *activator, sc scenario) {
-	for _, e := range []*testEnv{fx.a, fx.b, fx.hostile} {
-		if sc.name == "hostile-policy" && e != fx.hostile || sc.name != "hostile-policy" && e == fx.hostile {
+	dir := runDir(t)
+	c := &sctx{t: t, fx: fx, sh: sh, act: act, dir: dir, home: filepath.Join(dir, "home")}
+	for _, e := range []*testEnv{fx.a, fx.b, c.hostileEnv()} {
+		if sc.name == "hostile-policy" && e != c.hostileEnv() || sc.name != "hostile-policy" && e == c.hostileEnv() {
 			continue
 		}
 		e.hasHooks(t, sh)
 	}
-	dir := runDir(t)
-	c := &sctx{t: t, fx: fx, sh: sh, act: act, dir: dir, home: filepath.Join(dir, "home")}
 	if sc.skip != nil {
 		if why := sc.skip(c); why != "" {
 			t.Skip(why)

@@ -144,6 +144,15 @@ func runScript(t *testing.T, s *script, dir, home string, extra map[string]strin
 	out, err := command(3*time.Minute, dir, shellEnv(env), s.sh.bin, args...)
 	r := &result{t: t, dir: dir, home: home, out: out, script: s.b.String(), sh: s.sh, act: s.act}
 	r.cps, _ = readCheckpoints(cpdir)
+	if o, ok := s.l.(interface{ owned(string) bool }); ok {
+		for _, c := range r.cps {
+			for k := range c.env {
+				if o.owned(k) {
+					delete(c.env, k)
+				}
+			}
+		}
+	}
 	if _, derr := os.Stat(filepath.Join(cpdir, "done")); err != nil || derr != nil {
 		last := "none"
 		if len(r.cps) > 0 {

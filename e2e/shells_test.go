@@ -19,9 +19,13 @@ type shellRow struct {
 	bins   []string // executables to look for on PATH, first found wins
 	lang   lang     // how to write scripts for it
 	syntax []string // syntax check: args before the file ("{parser}": pwsh's parser script)
-	run    []string // run a script: args before the file — strict options, no rc files
-	conda  string   // `conda <conda> hook`
-	mamba  string   // `micromamba shell hook --shell <mamba>`
+	// syntaxBin runs the syntax check when the shell does not run its hooks
+	// itself (xonsh: conda runs the .sh hooks in bash)
+	syntaxBin string
+	needs     []string // other programs the row cannot run without
+	run       []string // run a script: args before the file — strict options, no rc files
+	conda     string   // `conda <conda> hook`
+	mamba     string   // `micromamba shell hook --shell <mamba>`
 }
 
 var shellTable = []shellRow{
@@ -44,6 +48,11 @@ var shellTable = []shellRow{
 		syntax: []string{"-NoLogo", "-NoProfile", "-NonInteractive", "-File", "{parser}"},
 		run:    []string{"-NoLogo", "-NoProfile", "-NonInteractive", "-File"}, // + Set-StrictMode -Version Latest
 		conda:  "shell.powershell", mamba: "powershell"},
+	// xonsh: conda runs the .sh hooks, each in a new bash, through
+	// source-bash; a xonsh script has no strict mode, the prelude sets
+	// $RAISE_SUBPROC_ERROR (a failing command or conda call raises).
+	{name: "xonsh", bins: []string{"xonsh"}, lang: xonshLang{}, syntax: []string{"-n"}, syntaxBin: "bash",
+		needs: []string{"bash"}, run: []string{"--no-rc"}, conda: "shell.xonsh", mamba: "xonsh"},
 }
 
 // pwshParser checks a .ps1 file with PowerShell's own parser.
@@ -67,6 +76,11 @@ func findShell(t testing.TB, row *shellRow) *shellOK {
 	t.Helper()
 	if runtime.GOOS == "windows" && row.lang.name() != "pwsh" {
 		skipOrFail(t, row.name+": conda's posix/fish/csh activation on Windows converts paths with cygpath; only pwsh runs on Windows", row.name)
+	}
+	for _, n := range row.needs {
+		if _, err := exec.LookPath(n); err != nil {
+			skipOrFail(t, fmt.Sprintf("%s: needs %s, not installed", row.name, n), row.name)
+		}
 	}
 	for _, b := range row.bins {
 		if p, err := exec.LookPath(b); err == nil {
@@ -108,7 +122,15 @@ func (s *shellOK) syntaxCheck(file string) (string, error) {
 		args = append(args, a)
 	}
 	args = append(args, file)
-	return command(time.Minute, filepath.Dir(file), shellEnv(nil), s.bin, args...)
+	bin := s.bin
+	if s.syntaxBin != "" {
+		p, err := exec.LookPath(s.syntaxBin)
+		if err != nil {
+			return "", err
+		}
+		bin = p
+	}
+	return command(time.Minute, filepath.Dir(file), shellEnv(nil), bin, args...)
 }
 
 // shellEnv is a clean environment: a user's PATH with the system Go on it,
@@ -164,7 +186,7 @@ func systemPath() string {
 // lang writes scripts in one shell language: the scenario scripts, the
 // checkpoint hooks and the fixture packages' activation scripts.
 type lang interface {
-	name() string // posix, fish, csh, pwsh
+	name() string // posix, fish, csh, pwsh, xonsh
 	ext() string  // activate.d extension
 	// canHold reports whether a value can be written in a script of this language.
 	canHold(value string) bool
@@ -561,6 +583,123 @@ func (pwshLang) userEnvDeactivate() string {
 	return "Remove-Item -LiteralPath Env:GOPATH, Env:GO111MODULE, Env:GOCACHE -ErrorAction SilentlyContinue\n"
 }
 
+// --- xonsh ---------------------------------------------------------------
+
+// xonshLang writes xonsh scripts. xonsh has no activation scripts of its
+// own: on Unix conda's XonshActivator runs the .sh ones, each in a new
+// bash (source-bash --suppress-skip-message -n), which hands back only the
+// exported variables it printed with `env`. So the checkpoint hooks and the
+// fixture packages' scripts are posix ones (the embedded posixLang), and
+// the scenario scripts are xonsh: values as Python string literals, PATH
+// through xonsh's list, commands in subprocess mode.
+type xonshLang struct{ posixLang }
+
+func (xonshLang) name() string { return "xonsh" }
+
+// hookLang: the hooks xonsh runs are goshim's posix ones.
+func (xonshLang) hookLang() string { return "posix" }
+
+// canHold: source-bash reads the variables back from `env` output, which
+// it parses line by line, so a value holding a newline comes back cut (and
+// takes the next variable with it): xonsh's limit, not goshim's.
+func (xonshLang) canHold(s string) bool { return !strings.ContainsAny(s, "\x00\n") }
+
+// quote is a Python string literal, as the emulator writes conda's exports.
+func (xonshLang) quote(s string) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for _, r := range s {
+		switch {
+		case r == '\\' || r == '\'':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+var xonshPlainWord = regexp.MustCompile(`^[A-Za-z0-9_./-]+$`)
+
+// words is subprocess mode: a word that is not plain goes in as @('...').
+func (x xonshLang) words(w []string) string {
+	q := make([]string, len(w))
+	for i, s := range w {
+		if xonshPlainWord.MatchString(s) {
+			q[i] = s
+		} else {
+			q[i] = "@(" + x.quote(s) + ")"
+		}
+	}
+	return strings.Join(q, " ")
+}
+
+// prelude: xonsh's errexit; a traceback shows where a script stopped.
+func (xonshLang) prelude() string {
+	return "import os, shutil\n$RAISE_SUBPROC_ERROR = True\n$XONSH_SHOW_TRACEBACK = True"
+}
+func (x xonshLang) export(n, v string) string { return "$" + n + " = " + x.quote(v) }
+func (xonshLang) unset(n string) string {
+	return "if '" + n + "' in __xonsh__.env:\n    del $" + n
+}
+func (x xonshLang) prependPath(d string) string { return "$PATH.insert(0, " + x.quote(d) + ")" }
+func (x xonshLang) appendPath(d string) string  { return "$PATH.append(" + x.quote(d) + ")" }
+func (x xonshLang) cpFile(name string) string {
+	return "os.path.join($GOSHIM_E2E_CPDIR, " + x.quote(name) + ")"
+}
+
+// checkpoint: envdump started by xonsh gets xonsh's environment as every
+// command does (detyped); vars- lists the names in xonsh's environment.
+func (x xonshLang) checkpoint(label string) string {
+	return "![@($GOSHIM_E2E_ENVDUMP) -dir @($GOSHIM_E2E_CPDIR) -label @(" + x.quote(label) + ")]\n" +
+		"with open(" + x.cpFile("vars-"+label) + ", 'w') as __e2e_f:\n" +
+		"    __e2e_f.write(''.join(k + '\\n' for k in sorted(__xonsh__.env.keys())))"
+}
+
+// which: the binary xonsh itself would run for the name.
+func (x xonshLang) which(key, name string) string {
+	return "with open(" + x.cpFile("out-"+key) + ", 'w') as __e2e_f:\n" +
+		"    __e2e_f.write(__xonsh__.commands_cache.locate_binary(" + x.quote(name) + ", ignore_alias=True) or '')"
+}
+func (x xonshLang) capture(key string, argv ...string) string {
+	return "with __xonsh__.env.swap(RAISE_SUBPROC_ERROR=False):\n" +
+		"    __e2e_p = ![" + x.words(argv) + " > @(" + x.cpFile("out-"+key) + ") 2>&1]\n" +
+		"with open(" + x.cpFile("rc-"+key) + ", 'w') as __e2e_f:\n" +
+		"    __e2e_f.write(str(__e2e_p.returncode))"
+}
+
+// call: $RAISE_SUBPROC_ERROR makes a failing alias end the script.
+func (x xonshLang) call(w ...string) string { return x.words(w) }
+
+// evalHook is what `conda init xonsh` writes into ~/.xonshrc: exec the
+// hook's output into a module of its own.
+func (x xonshLang) evalHook(argv ...string) string {
+	return "from types import ModuleType as __e2e_ModuleType\n" +
+		"__e2e_mod = __e2e_ModuleType('xontrib.conda', 'Autogenerated by the e2e tests')\n" +
+		"__xonsh__.execer.exec($(" + x.words(argv) + "), glbs=__e2e_mod.__dict__, filename='$(conda shell.xonsh hook)')\n" +
+		"import sys as __e2e_sys\n__e2e_sys.modules['xontrib.conda'] = __e2e_mod"
+}
+func (x xonshLang) done() string {
+	return "with open(" + x.cpFile("done") + ", 'w') as __e2e_f:\n    __e2e_f.write('ok\\n')"
+}
+
+// owned are the variables xonsh, and the bash source-bash starts for each
+// hook, set or change by themselves; checkpoints leave them out.
+func (xonshLang) owned(name string) bool {
+	switch name {
+	case "_", "SHLVL", "PWD", "OLDPWD", "ARG0", "ARGS", "LAST_RETURN_CODE":
+		return true
+	}
+	// __ALIAS_*: xonsh exports them while an alias (conda, source-bash) runs
+	return strings.HasPrefix(name, "XONSH_") || strings.HasPrefix(name, "__ALIAS_")
+}
+
 // TestShellTable checks the table itself: one row per shell, every row complete.
 func TestShellTable(t *testing.T) {
 	seen := map[string]bool{}
@@ -573,7 +712,7 @@ func TestShellTable(t *testing.T) {
 			t.Errorf("shell %s: incomplete row", r.name)
 		}
 	}
-	for _, want := range []string{"bash", "zsh", "dash", "fish", "tcsh", "pwsh"} {
+	for _, want := range []string{"bash", "zsh", "dash", "fish", "tcsh", "pwsh", "xonsh"} {
 		if !seen[want] {
 			t.Errorf("no row for %s", want)
 		}

@@ -329,7 +329,7 @@ func TestPosixUnsetStyle(t *testing.T) {
 			t.Errorf("%+v: %q, want %q", f, got, want)
 		}
 	}
-	for _, sh := range []string{"fish", "csh", "powershell"} {
+	for _, sh := range []string{"fish", "csh", "powershell", "xonsh"} {
 		d, _ := DialectFor(sh, "linux")
 		if got, _ := d.Render(c, Conda); strings.Contains(got, "''") {
 			t.Errorf("%s: unset renders as %q: only posix writes export X=''", sh, got)
@@ -369,6 +369,7 @@ func TestQuotingRoundTrip(t *testing.T) {
 		{"posix", "zsh", []string{"-f", "-c"}, true},
 		{"fish", "fish", []string{"--no-config", "-c"}, true},
 		{"csh", "tcsh", []string{"-f", "-c"}, false},
+		{"xonsh", "xonsh", []string{"--no-rc", "-c"}, true},
 	} {
 		bin, err := exec.LookPath(tc.shell)
 		if err != nil {

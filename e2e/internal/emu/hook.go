@@ -25,6 +25,8 @@ func Hook(d *Dialect, sys System, args []string) (string, error) {
 		return pwshHook(sys, args, condabin)
 	case "csh":
 		return cshHook(sys, args, condabin)
+	case "xonsh":
+		return xonshHook(sys, args)
 	}
 	return "", fmt.Errorf("no hook for %s", d.Name)
 }
@@ -190,6 +192,58 @@ New-Module -Name CondaEmulator -ScriptBlock {
     Set-Alias -Name conda -Value Invoke-Conda
     Export-ModuleMember -Function Invoke-Conda -Alias conda
 } | Import-Module -Global
+`, nil
+}
+
+// xonshHook mirrors conda.xsh as `conda shell.xonsh hook` prints it (and
+// `conda init` has xonsh exec it into a module): a callable alias `conda`
+// whose activate/deactivate exec what `$CONDA_EXE shell.xonsh ...` printed
+// in the user's context, with __xonsh__.execer.exec. Like the fish hook, it
+// passes every argument through (emuconda reads --stack) and also answers
+// `conda reactivate`; unlike conda.xsh, a failing call raises instead of
+// executing nothing.
+func xonshHook(sys System, args []string) (string, error) {
+	exe, err := quoteXonsh(sys.Exe)
+	if err != nil {
+		return "", err
+	}
+	var flags []string
+	for _, a := range args {
+		q, err := quoteXonsh(a)
+		if err != nil {
+			return "", err
+		}
+		flags = append(flags, q)
+	}
+	return `$CONDA_EXE = ` + exe + `
+$_CE_M = ''
+$_CE_CONDA = ''
+$CONDA_PYTHON_EXE = ` + exe + `
+
+_CONDA_EMU_FLAGS = [` + strings.Join(flags, ", ") + `]
+
+
+def _conda_main(args=None):
+    import sys
+    args = list(args or [])
+    if args and args[0] in ('activate', 'deactivate', 'reactivate'):
+        with __xonsh__.env.swap(RAISE_SUBPROC_ERROR=False):
+            p = !(@($CONDA_EXE) @(_CONDA_EMU_FLAGS) shell.xonsh @(args))
+            p.end()
+        if p.err:
+            sys.stderr.write(p.err)
+        if p.returncode != 0:
+            raise RuntimeError('conda ' + ' '.join(args) + ' failed')
+        __xonsh__.execer.exec(p.out, glbs=__xonsh__.ctx,
+                              filename='$(conda shell.xonsh ' + ' '.join(args) + ')')
+    else:
+        ![@($CONDA_EXE) @(_CONDA_EMU_FLAGS) @(args)]
+
+
+if 'CONDA_SHLVL' not in __xonsh__.env:
+    $CONDA_SHLVL = '0'
+
+aliases['conda'] = _conda_main
 `, nil
 }
 

@@ -9,13 +9,13 @@ import (
 // commands are written, how they are joined.
 //
 // One deliberate difference from conda: conda interpolates values raw
-// (`export %s='%s'`, `set -gx %s "%s"`), so a value holding a quote breaks
+// (`export %s='%s'`, `set -gx %s "%s"`, xonsh's `$%s = '%s'`), so a value holding a quote breaks
 // its own script. The emulator quotes every value correctly, so a test can
 // hand conda hostile values for the variables conda backs up without
 // testing conda's quoting bug instead of goshim.
 type Dialect struct {
-	Name string // posix, csh, fish, powershell
-	Ext  string // activate.d extension
+	Name string // posix, csh, fish, powershell, xonsh
+	Ext  string // activate.d extension (xonsh: .sh, run through source-bash)
 
 	quote   func(string) (string, error)
 	export  func(kv KV, q func(string) (string, error)) (string, error)
@@ -91,8 +91,28 @@ func DialectFor(shell, goos string) (*Dialect, error) {
 			set:   func(n, q string) string { return "$Env:" + n + " = " + q },
 			run:   func(q string) string { return ". " + q },
 		}, nil
+	case "xonsh":
+		if win {
+			return nil, fmt.Errorf("xonsh: the emulator models conda's XonshActivator on Unix only (on Windows it runs .bat scripts through source-cmd)")
+		}
+		// XonshActivator (Unix): export_var_tmpl and path_var_tmpl are
+		// "$%s = '%s'", unset_var_tmpl a del guarded against KeyError, and
+		// the scripts are the .sh ones, each run in a new bash by
+		// run_script_tmpl 'source-bash --suppress-skip-message -n "%s"'.
+		return &Dialect{
+			Name: "xonsh", Ext: ".sh", quote: quoteXonsh, join: "\n",
+			export: func(kv KV, q func(string) (string, error)) (string, error) {
+				v, err := q(kv.Value)
+				return "$" + kv.Name + " = " + v, err
+			},
+			unset: func(n string, _ Flavor) string {
+				return "try:\n    del $" + n + "\nexcept KeyError:\n    pass"
+			},
+			set: func(n, q string) string { return "$" + n + " = " + q },
+			run: func(q string) string { return "source-bash --suppress-skip-message -n " + q },
+		}, nil
 	}
-	return nil, fmt.Errorf("unknown shell %q: use posix, bash, zsh, dash, csh, tcsh, fish or powershell", shell)
+	return nil, fmt.Errorf("unknown shell %q: use posix, bash, zsh, dash, csh, tcsh, fish, powershell or xonsh", shell)
 }
 
 // Render is _yield_commands followed by _finalize: the script conda prints.
@@ -196,4 +216,29 @@ func quoteCsh(s string) (string, error) {
 	}
 	r := strings.NewReplacer(`'`, `'\''`, `!`, `'\!'`)
 	return "'" + r.Replace(s) + "'", checkNUL(s)
+}
+
+// quoteXonsh is a Python string literal (xonsh evaluates quoted words as
+// Python literals, in Python and in subprocess mode): single quotes, with
+// \\, \' and control characters escaped, so every command stays on its line.
+func quoteXonsh(s string) (string, error) {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for _, r := range s {
+		switch {
+		case r == '\\' || r == '\'':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String(), checkNUL(s)
 }
