@@ -26,6 +26,16 @@ func TestBatRoundTrip(t *testing.T) {
 		}
 		t.Skip("wine not found (apt-get install --no-install-recommends wine wine64): cannot run .bat hooks")
 	}
+	// no Mono/Gecko install prompts on a headless machine; the prefix is made once
+	wineEnv := append(os.Environ(), "WINEDEBUG=-all", "WINEDLLOVERRIDES=mscoree,mshtml=", "WINEPREFIX="+filepath.Join(os.TempDir(), "goshim-wineprefix"))
+	probe := exec.Command("timeout", "300", wine, "cmd", "/c", "exit 0")
+	probe.Env = wineEnv
+	if out, err := probe.CombinedOutput(); err != nil {
+		if strings.Contains(","+os.Getenv("GOSHIM_E2E_REQUIRE")+",", ",cmd,") {
+			t.Fatalf("cmd is required (GOSHIM_E2E_REQUIRE) but wine's cmd does not start: %v\n%s", err, out)
+		}
+		t.Skipf("wine is installed but its cmd does not start here (%v): cannot run .bat hooks\n%s", err, out)
+	}
 	p, err := plan.Build(policy.Builtin(), plan.Options{ID: "hijack", CondaVars: []plan.CondaVar{{Name: "GOTOOLCHAIN", Value: "local", Source: "go"}}})
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +86,7 @@ func TestBatRoundTrip(t *testing.T) {
 	}
 	cmd := exec.Command(wine, "cmd", "/c", "driver.bat")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "WINEDEBUG=-all", "WINEPREFIX="+filepath.Join(os.TempDir(), "goshim-wineprefix"))
+	cmd.Env = wineEnv
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
