@@ -32,8 +32,10 @@ bench: ## activation cost per shell vs a hand-written floor, process counts, gen
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./bench/activation -o docs/benchmarks.md
 
-fuzz: ## fuzz every shell's quoting for 30s each
-	$(GO) test -run '^$$' -fuzz FuzzPosixQuoteRoundTrip -fuzztime 30s ./shim/shell
+fuzz: ## fuzz every shell's quoting for 30s each (round trips through the real shells)
+	for f in FuzzPosixQuoteRoundTrip FuzzFishQuoteRoundTrip FuzzCshQuoteRoundTrip FuzzPwshQuote; do \
+		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime 30s ./shim/shell || exit 1; \
+	done
 
 golden: ## rewrite golden files after a reviewed template change
 	$(GO) test ./shim/render -update

@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -87,23 +86,6 @@ func cshPrefix(t *testing.T, p *plan.Plan) string {
 	return prefix
 }
 
-// cshScripts lists dir's .csh files in conda's order: code-point sorted,
-// reversed for deactivate.d.
-func cshScripts(t *testing.T, dir string, reverse bool) []string {
-	t.Helper()
-	matches, err := filepath.Glob(filepath.Join(dir, "*.csh"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(matches)
-	if reverse {
-		for i, j := 0, len(matches)-1; i < j; i, j = i+1, j-1 {
-			matches[i], matches[j] = matches[j], matches[i]
-		}
-	}
-	return matches
-}
-
 // cshDriver plays conda's part around the hooks, as driver does for sh.
 func cshDriver(t *testing.T, prefix, out string, sc scenario) string {
 	t.Helper()
@@ -132,7 +114,7 @@ func cshDriver(t *testing.T, prefix, out string, sc scenario) string {
 		line(`endif`)
 		line(`setenv ` + k + ` ` + cshq(sc.condaVars[k]))
 	}
-	activate := cshScripts(t, filepath.Join(prefix, "etc/conda/activate.d"), false)
+	activate := condaOrder(t, filepath.Join(prefix, "etc/conda/activate.d"), ".csh", false)
 	for _, s := range activate {
 		line(`source ` + cshq(s))
 	}
@@ -149,7 +131,7 @@ func cshDriver(t *testing.T, prefix, out string, sc scenario) string {
 	line(`if ( x${_e:q} != x` + cshq(prefix+"/bin") + ` ) set _d = ( $_d:q ${_e:q} )`)
 	line(`end`)
 	line(`set path = ( $_d:q )`)
-	for _, s := range cshScripts(t, filepath.Join(prefix, "etc/conda/deactivate.d"), true) {
+	for _, s := range condaOrder(t, filepath.Join(prefix, "etc/conda/deactivate.d"), ".csh", true) {
 		line(`source ` + cshq(s))
 	}
 	dump("restored")

@@ -94,20 +94,9 @@ func fakePrefix(t *testing.T, p *plan.Plan) string {
 	return prefix
 }
 
-// scripts lists dir's .sh files in conda's order: code-point sorted, reversed for deactivate.d.
+// scripts lists dir's .sh files in conda's order.
 func scripts(t *testing.T, dir string, reverse bool) []string {
-	t.Helper()
-	matches, err := filepath.Glob(filepath.Join(dir, "*.sh"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(matches)
-	if reverse {
-		for i, j := 0, len(matches)-1; i < j; i, j = i+1, j-1 {
-			matches[i], matches[j] = matches[j], matches[i]
-		}
-	}
-	return matches
+	return condaOrder(t, dir, ".sh", reverse)
 }
 
 func shq(s string) string {
