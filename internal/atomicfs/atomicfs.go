@@ -10,15 +10,21 @@ import (
 	"path/filepath"
 )
 
-// WriteFile replaces path with data, creating missing folders with 0755.
-func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
-	dir := filepath.Dir(path)
+// Staged is new content written and synced next to its target, not yet in
+// place: Commit renames it over the target, Discard removes it. Staging
+// several files before committing any lets a caller change all or nothing.
+type Staged struct{ tmp, dst string }
+
+// Stage writes data to a temporary file in dst's folder (created with 0755
+// when missing) and syncs it.
+func Stage(dst string, data []byte, perm os.FileMode) (s Staged, err error) {
+	dir := filepath.Dir(dst)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return Staged{}, err
 	}
 	tmp, err := os.CreateTemp(dir, ".goshim-*.tmp")
 	if err != nil {
-		return err
+		return Staged{}, err
 	}
 	defer func() {
 		if err != nil {
@@ -27,21 +33,37 @@ func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
 		}
 	}()
 	if _, err = tmp.Write(data); err != nil {
-		return err
+		return Staged{}, err
 	}
 	if err = tmp.Chmod(perm); err != nil {
-		return err
+		return Staged{}, err
 	}
 	if err = tmp.Sync(); err != nil {
-		return err
+		return Staged{}, err
 	}
 	if err = tmp.Close(); err != nil {
+		return Staged{}, err
+	}
+	return Staged{tmp: tmp.Name(), dst: dst}, nil
+}
+
+// Commit renames the staged file over its target.
+func (s Staged) Commit() error { return os.Rename(s.tmp, s.dst) }
+
+// Discard removes the staged file (after a failed or abandoned change).
+func (s Staged) Discard() { os.Remove(s.tmp) }
+
+// WriteFile replaces path with data, creating missing folders with 0755.
+func WriteFile(path string, data []byte, perm os.FileMode) error {
+	s, err := Stage(path, data, perm)
+	if err != nil {
 		return err
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+	if err := s.Commit(); err != nil {
+		s.Discard()
 		return err
 	}
-	return syncDir(dir)
+	return syncDir(filepath.Dir(path))
 }
 
 // syncDir makes the rename itself durable. Not every OS can sync a folder

@@ -144,10 +144,10 @@ func Apply(prefix string, changes []Change, m *manifest.Manifest, old *manifest.
 		m.CreatedDirs = mergeDirs(old.CreatedDirs, created)
 	}
 	m.Files = nil
-	var staged []staging
+	var staged []atomicfs.Staged
 	cleanup := func() {
 		for _, s := range staged {
-			os.Remove(s.tmp)
+			s.Discard()
 		}
 	}
 	for _, c := range changes {
@@ -158,7 +158,7 @@ func Apply(prefix string, changes []Change, m *manifest.Manifest, old *manifest.
 		if c.Kind == Same {
 			continue
 		}
-		s, err := stage(filepath.Join(prefix, filepath.FromSlash(c.Path)), c.New)
+		s, err := atomicfs.Stage(filepath.Join(prefix, filepath.FromSlash(c.Path)), c.New, 0o644)
 		if err != nil {
 			cleanup()
 			return err
@@ -171,7 +171,7 @@ func Apply(prefix string, changes []Change, m *manifest.Manifest, old *manifest.
 		return err
 	}
 	for _, s := range staged {
-		if err := os.Rename(s.tmp, s.dst); err != nil {
+		if err := s.Commit(); err != nil {
 			cleanup()
 			return err
 		}
@@ -184,33 +184,6 @@ func Apply(prefix string, changes []Change, m *manifest.Manifest, old *manifest.
 		}
 	}
 	return atomicfs.WriteFile(filepath.Join(prefix, filepath.FromSlash(manifest.PathFor(m.ID))), data, 0o644)
-}
-
-type staging struct{ tmp, dst string }
-
-func stage(dst string, data []byte) (staging, error) {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return staging{}, err
-	}
-	f, err := os.CreateTemp(filepath.Dir(dst), ".goshim-*.tmp")
-	if err != nil {
-		return staging{}, err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return staging{}, err
-	}
-	return staging{tmp: f.Name(), dst: dst}, nil
 }
 
 // missingDirs lists, shallowest first, the folders the install will create.

@@ -121,13 +121,3 @@ func (m *Manifest) Modified(prefix string) []string {
 	}
 	return out
 }
-
-// Owns reports whether the manifest lists rel (slash-separated).
-func (m *Manifest) Owns(rel string) bool {
-	for _, f := range m.Files {
-		if f.Path == rel {
-			return true
-		}
-	}
-	return false
-}
