@@ -16,8 +16,12 @@
 //
 // Files:
 //
-//	shells_test.go       the shell table (bash, zsh, dash, fish, tcsh, pwsh,
-//	                     xonsh: binary, syntax check, strict run options)
+//	shells_test.go       the shell table (bash, zsh, dash, fish, tcsh, csh,
+//	                     pwsh, xonsh: binary, syntax check, strict run
+//	                     options); csh is tcsh started as csh, the csh of
+//	                     macOS, FreeBSD and RHEL
+//	bsdcsh_test.go       why BSD csh (Debian's csh) has no row: conda's
+//	                     conda.csh cannot activate there
 //	                     and one script writer per language; xonsh runs
 //	                     the .sh hooks as conda does, each in a new bash
 //	                     (source-bash), so a value holding a newline cannot
@@ -45,7 +49,7 @@
 // Environment:
 //
 //	GOSHIM_E2E_REQUIRE=bash,zsh,dash,fish  these skips become failures; also
-//	                                       tcsh, pwsh, xonsh, shellcheck, fish_indent,
+//	                                       tcsh, csh, pwsh, xonsh, shellcheck, fish_indent,
 //	                                       and real (a real conda must run)
 //	GOSHIM_E2E_CONDA=/path/to/conda        real activator(s) to use
 //	GOSHIM_E2E_SHELLS=bash,fish            run only these rows

@@ -26,6 +26,8 @@ type shellRow struct {
 	run       []string // run a script: args before the file — strict options, no rc files
 	conda     string   // `conda <conda> hook`
 	mamba     string   // `micromamba shell hook --shell <mamba>`
+	// locate, when set, finds the executable instead of bins
+	locate func(t testing.TB, row *shellRow) string
 }
 
 var shellTable = []shellRow{
@@ -44,6 +46,14 @@ var shellTable = []shellRow{
 	{name: "tcsh", bins: []string{"tcsh"}, lang: cshLang{}, syntax: []string{"-n", "-f"},
 		run:   []string{"-f"},
 		conda: "shell.tcsh", mamba: "tcsh"},
+	// csh: the csh conda users have, which is tcsh (macOS, FreeBSD,
+	// RHEL/Fedora, Arch; Debian with its tcsh csh alternative), started
+	// under the name csh and driven by conda's shell.csh activator.
+	// Debian's default csh, BSD csh, cannot run conda's activation at all
+	// (bsdcsh_test.go proves it), so it has no row.
+	{name: "csh", bins: []string{"csh"}, lang: cshLang{}, syntax: []string{"-n", "-f"},
+		run:   []string{"-f"},
+		conda: "shell.csh", mamba: "tcsh", locate: locateCshAsTcsh},
 	{name: "pwsh", bins: []string{"pwsh", "pwsh-preview"}, lang: pwshLang{},
 		syntax: []string{"-NoLogo", "-NoProfile", "-NonInteractive", "-File", "{parser}"},
 		run:    []string{"-NoLogo", "-NoProfile", "-NonInteractive", "-File"}, // + Set-StrictMode -Version Latest
@@ -81,6 +91,9 @@ func findShell(t testing.TB, row *shellRow) *shellOK {
 		if _, err := exec.LookPath(n); err != nil {
 			skipOrFail(t, fmt.Sprintf("%s: needs %s, not installed", row.name, n), row.name)
 		}
+	}
+	if row.locate != nil {
+		return &shellOK{row, row.locate(t, row)}
 	}
 	for _, b := range row.bins {
 		if p, err := exec.LookPath(b); err == nil {
