@@ -51,7 +51,7 @@ func bsdCsh(t *testing.T) string {
 	if p, err := exec.LookPath("csh"); err == nil && !isTcsh(p) {
 		return p
 	}
-	skipOrFail(t, "csh: no BSD csh here (Debian: apt-get install csh)", "csh")
+	skipOrFail(t, "bsd-csh: no BSD csh here (Debian: apt-get install csh)", "bsd-csh")
 	return ""
 }
 

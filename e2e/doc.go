@@ -49,7 +49,7 @@
 // Environment:
 //
 //	GOSHIM_E2E_REQUIRE=bash,zsh,dash,fish  these skips become failures; also
-//	                                       tcsh, csh, pwsh, xonsh, shellcheck, fish_indent,
+//	                                       tcsh, csh, bsd-csh, pwsh, xonsh, shellcheck, fish_indent,
 //	                                       and real (a real conda must run)
 //	GOSHIM_E2E_CONDA=/path/to/conda        real activator(s) to use
 //	GOSHIM_E2E_SHELLS=bash,fish            run only these rows
