@@ -218,10 +218,14 @@ if [ -z "$_goshim_root" ]; then
 	done
 fi
 if [ -z "$_goshim_root" ]; then
-	# well-known places; zsh would stop at an unmatched glob, so allow it to be empty
+	# well-known places; zsh (and bash with failglob) would stop at an
+	# unmatched glob, so allow it to be empty
 	_goshim_ng=1
 	if [ -n "${ZSH_VERSION-}" ]; then
 		eval '[[ -o nullglob ]] || { _goshim_ng=; setopt nullglob; }'
+	elif [ -n "${BASH_VERSION-}" ] && eval 'shopt -q failglob'; then
+		_goshim_ng=failglob
+		eval 'shopt -u failglob'
 	fi
 	for _goshim_c in /usr/local/go /usr/lib/go "${HOME-}"/sdk/go* /opt/homebrew/opt/go/libexec /usr/local/opt/go/libexec; do
 		if [ -f "$_goshim_c/bin/go" ] && [ -x "$_goshim_c/bin/go" ]; then
@@ -231,6 +235,8 @@ if [ -z "$_goshim_root" ]; then
 	done
 	if [ -z "$_goshim_ng" ]; then
 		eval 'unsetopt nullglob'
+	elif [ "$_goshim_ng" = failglob ]; then
+		eval 'shopt -s failglob'
 	fi
 fi
 if [ -n "$_goshim_root" ]; then
