@@ -109,11 +109,17 @@ func (p *parser) goTable(pol *Policy, tbl map[string]any) (*Rule, error) {
 			if s == "" {
 				return nil, p.errAt(line, "remove the line, or name the folder that holds bin/go", "[go] root is empty")
 			}
+			if msg := checkRefs(v); msg != "" {
+				return nil, p.errAt(line, "read another variable, or write the path out", "[go] root: %s", msg)
+			}
 			pol.Root = &v
 		case "gotoolchain":
 			v, err := expr.Parse(s)
 			if err != nil {
 				return nil, p.errAt(line, "", "[go] gotoolchain: %v", err)
+			}
+			if msg := checkRefs(v); msg != "" {
+				return nil, p.errAt(line, "read another variable, or write the value out", "[go] gotoolchain: %s", msg)
 			}
 			if err := checkGoValue("GOTOOLCHAIN", v); err != nil {
 				return nil, p.errAt(line, err.hint, "[go] gotoolchain: %s", err.msg)
@@ -134,8 +140,8 @@ func (p *parser) rule(name string, val any) (Rule, error) {
 	if !expr.ValidName(name) {
 		return r, p.errAt(line, "names match [A-Za-z_][A-Za-z0-9_]*", "invalid variable name %q", name)
 	}
-	if reserved(name) {
-		return r, p.errAt(line, "remove it: conda owns this variable", "%s is conda's own bookkeeping and cannot be managed", name)
+	if msg, hint := nameProblem(name); msg != "" {
+		return r, p.errAt(line, hint, "%s", msg)
 	}
 	if s, ok := val.(string); ok {
 		return p.setRule(r, "set", s)
@@ -200,6 +206,9 @@ func (p *parser) setRule(r Rule, kind, s string) (Rule, error) {
 	if err != nil {
 		return r, p.errAt(r.Line, "", "%s: %v", r.Name, err)
 	}
+	if msg := checkRefs(v); msg != "" {
+		return r, p.errAt(r.Line, "read another variable, or write the value out", "%s: %s", r.Name, msg)
+	}
 	if err := checkGoValue(r.Name, v); err != nil {
 		return r, p.errAt(r.Line, err.hint, "%s: %s", r.Name, err.msg)
 	}
@@ -245,6 +254,9 @@ func (p *parser) editRule(r Rule, tbl map[string]any) (Rule, error) {
 			v, err := expr.Parse(s)
 			if err != nil {
 				return r, p.errAt(r.Line, "", "%s.%s: %v", r.Name, k, err)
+			}
+			if msg := checkRefs(v); msg != "" {
+				return r, p.errAt(r.Line, "read another variable, or write the entry out", "%s.%s: %s", r.Name, k, msg)
 			}
 			if k == "prepend" {
 				r.Prepend = append(r.Prepend, v)

@@ -6,7 +6,6 @@ package policy
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/goshim/goshim/shim/expr"
 )
@@ -83,25 +82,4 @@ func (e *Error) Error() string {
 
 func sortRules(rules []Rule) {
 	sort.Slice(rules, func(i, j int) bool { return rules[i].Name < rules[j].Name })
-}
-
-// reserved reports whether name belongs to conda's own bookkeeping, which a
-// hook must never touch (see docs: conda-activation.md §3).
-func reserved(name string) bool {
-	switch name {
-	case "CONDA_PREFIX", "CONDA_SHLVL", "CONDA_DEFAULT_ENV", "CONDA_PROMPT_MODIFIER",
-		"CONDA_EXE", "CONDA_PYTHON_EXE", "PS1":
-		return true
-	}
-	for _, p := range []string{"CONDA_PREFIX_", "CONDA_STACKED_"} {
-		if rest, ok := strings.CutPrefix(name, p); ok && rest != "" && strings.Trim(rest, "0123456789") == "" {
-			return true
-		}
-	}
-	for _, p := range []string{"_CONDA_", "__CONDA_SHLVL_", "CONDA_ENV_SHLVL_", "_CE_", "_GOSHIM_"} {
-		if strings.HasPrefix(name, p) {
-			return true
-		}
-	}
-	return false
 }

@@ -81,7 +81,23 @@ func TestParseErrors(t *testing.T) {
 		{"conda name", "[env]\nCONDA_PREFIX = \"/x\"\n", 2, "conda's own bookkeeping", "remove it"},
 		{"conda level name", "[env]\n\nCONDA_PREFIX_1 = \"/x\"\n", 3, "conda's own bookkeeping", ""},
 		{"conda backup name", "[env]\n__CONDA_SHLVL_1_GOPATH = \"/x\"\n", 2, "conda's own bookkeeping", ""},
-		{"goshim state", "[env]\n_GOSHIM_X = \"1\"\n", 2, "bookkeeping", ""},
+		{"goshim state", "[env]\n_GOSHIM_X = \"1\"\n", 2, "goshim's own state", "belong to goshim"},
+		{"goshim temporary, any case", "[env]\n_goshim_v = { prepend = [\"P\"] }\n", 2, "goshim's own state", ""},
+		{"cmd temp script", "[env]\n_TEMP_SCRIPT_PATH = 'C:\\x'\n", 2, "conda's own bookkeeping", ""},
+		{"conda name, other case", "[env]\nconda_prefix = { unset = true }\n", 2, "conda's own bookkeeping", ""},
+		{"mamba name", "[env]\nMAMBA_ROOT_PREFIX = \"/x\"\n", 2, "conda's own bookkeeping", ""},
+		{"cmd prompt", "[env]\nprompt = \"x\"\n", 2, "conda's own bookkeeping", ""},
+		{"lower-case path", "[env]\npath = \"/evil\"\n", 2, "PATH under another spelling", "write it PATH"},
+		{"Windows Path", "[env]\nPath = { prepend = [\"/x\"] }\n", 2, "PATH under another spelling", ""},
+		{"zsh UID", "[env]\nUID = \"42\"\n", 2, "special to bash and zsh", "remove it"},
+		{"fish status", "[env]\nstatus = { keep = true }\n", 2, "special to zsh, fish and tcsh", ""},
+		{"fish prefix", "[env]\nfish_greeting = \"\"\n", 2, "special to fish", ""},
+		{"bash prefix", "[env]\nBASH_ENV = \"/x\"\n", 2, "special to bash", ""},
+		{"underscore", "[env]\n_ = \"x\"\n", 2, "special to bash, zsh and fish", ""},
+		{"cmd ERRORLEVEL", "[env]\nERRORLEVEL = \"0\"\n", 2, "special to cmd.exe", ""},
+		{"reads a goshim temporary", "[env]\nB = \"${_goshim_v}\"\n", 2, "reads goshim's own state", "read another variable"},
+		{"entry reads a special", "[env]\nL = { append = [\"${status}\"] }\n", 2, "${status} is special", ""},
+		{"root reads a special", "[go]\nroot = \"${_}/go\"\n", 2, "[go] root: ${_} is special", ""},
 		{"PS1", "[env]\nPS1 = \"$$ \"\n", 2, "bookkeeping", ""},
 		{"conflict", "[env]\nGOPATH = { keep = true, unset = true }\n", 2, "conflicting actions: keep, unset", "exactly one action"},
 		{"set with append", "[env]\nX = { set = \"a\", append = [\"b\"] }\n", 2, "conflicting actions", ""},
@@ -156,5 +172,19 @@ func TestErrorString(t *testing.T) {
 	e = &Error{File: "goshim.toml", Msg: "bad"}
 	if got := e.Error(); got != "goshim.toml: bad" {
 		t.Errorf("got %q", got)
+	}
+}
+
+// TestNamesStillAllowed: the name rules must not catch ordinary variables,
+// nor reads of special names every shell reads the same way.
+func TestNamesStillAllowed(t *testing.T) {
+	src := "[env]\n" +
+		"MANPATH = { append = [\"/opt/man\"] }\n" + // zsh's manpath array, but MANPATH itself is ordinary
+		"GOPATH = \"${PWD}/go\"\n" +
+		"GOENV = \"${USERNAME}-goenv\"\n" +
+		"CONDA_GO_COMPILER = { keep = true }\n" + // set by go-cgo, not conda's own
+		"PATH = { prepend = [\"${HOME}/bin\"] }\n"
+	if _, err := Parse("goshim.toml", []byte(src)); err != nil {
+		t.Fatal(err)
 	}
 }
