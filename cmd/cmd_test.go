@@ -159,6 +159,12 @@ func TestBadInputWritesNothing(t *testing.T) {
 		{"missing --policy", nil, []string{"--policy", "nope.toml"}, "--policy nope.toml: no such file"},
 		{"unknown shell", nil, []string{"--shell", "sh,nushell"}, `unknown shell "nushell"`},
 		{"stray argument", nil, []string{"extra"}, `unexpected argument "extra"`},
+		{"value cmd cannot hold", map[string]string{"goshim.toml": "[go]\ntoolchain = \"system\"\n[env]\nGOPATH = \"/home/jos\u00e9/go\"\n"}, nil,
+			"goshim.toml:4: cmd: GOPATH: cmd cannot hold 'é'"},
+		{"value cmd cannot hold, the way out", map[string]string{"goshim.toml": "[env]\nGOFLAGS = \"-ldflags=-X=main.v=\\\"1\\\"\"\n"}, nil,
+			"(fix: change the value, or write hooks without cmd: --shell fish,pwsh,sh,tcsh)"},
+		{"value too long for Linux", map[string]string{"goshim.toml": "[env]\nGOENV = \"" + strings.Repeat("a", 140000) + "\"\n"}, []string{"--shell", "sh"},
+			"goshim.toml:2: sh: GOENV: a value of 140000 bytes is longer than Linux passes to programs"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -73,7 +73,7 @@ func renderTo(streams *IO, flags *inputFlags, outDir string) (*inputs, []render.
 	if err != nil {
 		return nil, nil, "", err
 	}
-	files, err := render.All(in.Plan, in.Shells)
+	files, err := in.renderAll()
 	if err != nil {
 		return nil, nil, "", usageErr("%v", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/goshim/goshim/internal/condaenv"
 	"github.com/goshim/goshim/shim/plan"
 	"github.com/goshim/goshim/shim/policy"
+	"github.com/goshim/goshim/shim/render"
 	"github.com/goshim/goshim/shim/shell"
 )
 
@@ -183,4 +184,30 @@ func printNotes(streams *IO, p *plan.Plan) {
 	for _, n := range p.Notes {
 		fmt.Fprintf(streams.Err, "note: %s\n", n)
 	}
+}
+
+// renderAll renders the hooks of every selected shell. A value one shell
+// cannot hold is reported at its line in the policy, with the way out of
+// leaving that shell out when the user did not choose the shells.
+func (in *inputs) renderAll() ([]render.File, error) {
+	files, err := render.All(in.Plan, in.Shells)
+	var ve *render.ValueError
+	if err == nil || !errors.As(err, &ve) {
+		return files, err
+	}
+	where := in.Policy.File
+	if r, ok := in.Policy.Rule(ve.Var); ok && r.Line > 0 {
+		where = fmt.Sprintf("%s:%d", in.Policy.File, r.Line)
+	}
+	fix := "change the value"
+	var others []string
+	for _, sh := range in.Shells {
+		if sh.Name() != ve.Shell {
+			others = append(others, sh.Name())
+		}
+	}
+	if len(others) > 0 {
+		fix += ", or write hooks without " + ve.Shell + ": --shell " + strings.Join(others, ",")
+	}
+	return nil, fmt.Errorf("%s: %v (fix: %s)", where, ve, fix)
 }

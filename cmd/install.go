@@ -16,7 +16,6 @@ import (
 	"github.com/goshim/goshim/internal/manifest"
 	"github.com/goshim/goshim/internal/udiff"
 	"github.com/goshim/goshim/shim/plan"
-	"github.com/goshim/goshim/shim/render"
 )
 
 // InstallOptions are install's flags.
@@ -160,7 +159,7 @@ func generateFor(streams *IO, opts *InstallOptions, prefix string) ([]installer.
 	if err != nil {
 		return nil, nil, err
 	}
-	rendered, err := render.All(in.Plan, in.Shells)
+	rendered, err := in.renderAll()
 	if err != nil {
 		return nil, nil, usageErr("%v", err)
 	}

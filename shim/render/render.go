@@ -5,6 +5,7 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -103,11 +104,11 @@ func funcs(p *plan.Plan, sh shell.Shell) template.FuncMap {
 				return "", fmt.Errorf("%s: template passed %T, not a value", varName, val)
 			}
 			if err := checkValue(sh, v); err != nil {
-				return "", fmt.Errorf("%s: %w", varName, err)
+				return "", &ValueError{Shell: sh.Name(), Var: varName, Err: err}
 			}
 			s, err := sh.Expand(v)
 			if err != nil {
-				return "", fmt.Errorf("%s: %w", varName, err)
+				return "", &ValueError{Shell: sh.Name(), Var: varName, Err: err}
 			}
 			return s, nil
 		},
@@ -204,7 +205,21 @@ func commentSafe(sh shell.Shell, s string) string {
 	}, s)
 }
 
+// ValueError is a policy value a shell cannot hold.
+type ValueError struct {
+	Shell string // canonical shell name
+	Var   string // the variable, or "[go] root"
+	Err   error
+}
+
+func (e *ValueError) Error() string { return e.Shell + ": " + e.Var + ": " + e.Err.Error() }
+func (e *ValueError) Unwrap() error { return e.Err }
+
 func unwrapExecError(sh shell.Shell, err error) error {
+	var ve *ValueError
+	if errors.As(err, &ve) {
+		return ve
+	}
 	msg := err.Error()
 	// text/template prefixes "template: sh:12:3: executing ... error calling q:"; keep the cause.
 	if i := strings.LastIndex(msg, "error calling "); i >= 0 {

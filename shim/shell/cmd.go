@@ -17,7 +17,10 @@ import (
 //   - `"` toggles cmd's quote state, after which & | < > run as operators;
 //   - `!` and `^` are eaten when delayed expansion is on (cmd /V:ON, or the
 //     DelayedExpansion registry value), which a hook cannot rule out;
-//   - NUL ends a C string.
+//   - NUL ends a C string; other control characters (but tab) and
+//     non-ASCII text (cmd reads a .bat in the console's OEM code page);
+//   - a value over 4096 characters as written (cmd reads 8191 a line, and
+//     runs the rest of a longer one as a command).
 //
 // `%` is doubled: a .bat file reads %% as one %. An EMPTY value cannot exist
 // in a Windows environment: `set "NAME="` removes NAME, so setting a
@@ -57,7 +60,35 @@ func (cmd) Quote(s string) (string, error) {
 			return "", fmt.Errorf("cmd cannot hold %s in %q", c.why, s)
 		}
 	}
+	for _, r := range s {
+		switch {
+		case r > 0x7e:
+			return "", fmt.Errorf("cmd cannot hold %q in %q: cmd reads a .bat in the console's code page, not UTF-8, so only ASCII text arrives unchanged", r, s)
+		case r < 0x20 && r != '\t':
+			return "", fmt.Errorf("cmd cannot hold the control character %q in %q", r, s)
+		}
+	}
 	return strings.ReplaceAll(s, "%", "%%"), nil
+}
+
+// CheckValue refuses a value that, as written in the .bat, would make a
+// line longer than cmd reads (8191 characters: the rest of the line would
+// run as a command), or that Windows cannot hold.
+func (c cmd) CheckValue(v expr.Value) error {
+	n := 0
+	for _, seg := range v.Segs {
+		if seg.Kind == expr.Literal {
+			q, err := c.Quote(seg.Text)
+			if err != nil {
+				return err
+			}
+			n += len(q)
+		}
+	}
+	if n > cmdMaxValue {
+		return fmt.Errorf("cmd cannot hold a value of %d characters as written in a .bat (goshim's limit is %d, so every line stays under cmd's 8191)", n, cmdMaxValue)
+	}
+	return checkWindowsLength(v)
 }
 
 // Expand writes literal pieces quoted and reads ${NAME} as %_goshim_r_NAME%.

@@ -104,6 +104,9 @@ func fishReserved(r rune) bool {
 	return r >= 0xF600 && r <= 0xF6FF || r >= 0xFDD0 && r <= 0xFDEF
 }
 
+// CheckValue refuses a value longer than Linux passes to programs.
+func (fish) CheckValue(v expr.Value) error { return checkUnixLength(v) }
+
 // Expand reads variables as "$NAME": inside double quotes fish expands a
 // variable to exactly one word, empty when unset, never split or globbed; a
 // list is joined with ':' for path variables (names ending in PATH) and with

@@ -25,6 +25,9 @@ func (posix) Quote(s string) (string, error) {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'", nil
 }
 
+// CheckValue refuses a value longer than Linux passes to programs.
+func (posix) CheckValue(v expr.Value) error { return checkUnixLength(v) }
+
 // Expand reads variables as "${NAME-}", which is empty for an unset
 // variable even under `set -u`, and never splits or globs.
 func (p posix) Expand(v expr.Value) (string, error) {

@@ -51,13 +51,14 @@ func (pwsh) Quote(s string) (string, error) {
 	return pwshJoin(parts), nil
 }
 
-// CheckValue rejects a value that is empty as written: see errPwshEmpty.
+// CheckValue rejects a value that is empty as written (see errPwshEmpty),
+// or longer than a Windows environment variable holds.
 // render calls it for every value before Expand.
 func (pwsh) CheckValue(v expr.Value) error {
 	if v.IsLiteral() && v.Literal() == "" {
 		return errPwshEmpty
 	}
-	return nil
+	return checkWindowsLength(v)
 }
 
 // Expand returns an expression that evaluates to a string at activation,
