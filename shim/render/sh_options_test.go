@@ -57,3 +57,44 @@ func TestSHUserShellOptions(t *testing.T) {
 		})
 	}
 }
+
+// TestSHNocasematch: under bash's nocasematch a case pattern ignores case
+// but ${v#pattern} does not, so a list entry /Opt/X next to the user's
+// /opt/x was once "found" after the user took /Opt/X out, and re-running the
+// apply hook (conda reactivates) doubled the list. Expected values by hand.
+func TestSHNocasematch(t *testing.T) {
+	need(t, "bash")
+	pol, err := policy.Parse("goshim.toml", []byte("[go]\ntoolchain = \"conda\"\n[env]\nL = { prepend = [\"/Opt/X\"] }\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Build(pol, plan.Options{ID: "nocase"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := fakePrefix(t, p)
+	act := scripts(t, filepath.Join(prefix, "etc/conda/activate.d"), false)
+	deact := scripts(t, filepath.Join(prefix, "etc/conda/deactivate.d"), true)
+	var b strings.Builder
+	b.WriteString("set -eu\nshopt -s nocasematch\nexport CONDA_PREFIX=" + shq(prefix) + " L=/a:/opt/x:/b\n")
+	for _, s := range act {
+		b.WriteString(". " + shq(s) + "\n")
+	}
+	b.WriteString(`printf 'active=%s\n' "$L"` + "\n")
+	b.WriteString("L=/a:/opt/x:/b\n")                 // the user takes /Opt/X out
+	b.WriteString(". " + shq(act[len(act)-1]) + "\n") // and conda reactivates
+	b.WriteString(`printf 'again=%s\n' "$L"` + "\n")
+	for _, s := range deact {
+		b.WriteString(". " + shq(s) + "\n")
+	}
+	b.WriteString(`printf 'after=%s\n' "$L"` + "\n")
+	b.WriteString("shopt -q nocasematch && echo option-kept\n")
+	out, err := exec.Command("bash", "--norc", "--noprofile", "-c", b.String()).CombinedOutput()
+	if err != nil {
+		t.Fatalf("bash: %v\n%s", err, out)
+	}
+	want := "active=/Opt/X:/a:/opt/x:/b\nagain=/Opt/X:/a:/opt/x:/b\nafter=/a:/opt/x:/b\noption-kept\n"
+	if string(out) != want {
+		t.Errorf("got\n%s\nwant\n%s", out, want)
+	}
+}

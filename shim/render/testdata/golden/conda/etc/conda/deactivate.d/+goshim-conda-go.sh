@@ -3,6 +3,12 @@
 # Inputs: embedded default policy
 # Digest: sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 # shellcheck shell=sh
+_goshim_bo=
+if [ -n "${BASH_VERSION-}" ]; then
+	eval 'shopt -q failglob' && _goshim_bo="$_goshim_bo failglob"
+	eval 'shopt -q nocasematch' && _goshim_bo="$_goshim_bo nocasematch"
+	[ -z "$_goshim_bo" ] || eval "shopt -u $_goshim_bo"
+fi
 if [ -n "${_GOSHIM_CONDA_GO__SAVED-}" ]; then
 case ${_GOSHIM_CONDA_GO__O_GOFLAGS-u} in
 s*) export GOFLAGS="${_GOSHIM_CONDA_GO__O_GOFLAGS#s}" ;;
@@ -10,4 +16,5 @@ s*) export GOFLAGS="${_GOSHIM_CONDA_GO__O_GOFLAGS#s}" ;;
 esac
 	unset _GOSHIM_CONDA_GO__SAVED _GOSHIM_CONDA_GO__O_GOFLAGS
 fi
-unset _goshim_c _goshim_s _goshim_v _goshim_e _goshim_t _goshim_p
+[ -z "$_goshim_bo" ] || eval "shopt -s $_goshim_bo"
+unset _goshim_c _goshim_s _goshim_v _goshim_e _goshim_t _goshim_p _goshim_bo

@@ -3,6 +3,12 @@
 # Inputs: embedded default policy
 # Digest: sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 # shellcheck shell=sh
+_goshim_bo=
+if [ -n "${BASH_VERSION-}" ]; then
+	eval 'shopt -q failglob' && _goshim_bo="$_goshim_bo failglob"
+	eval 'shopt -q nocasematch' && _goshim_bo="$_goshim_bo nocasematch"
+	[ -z "$_goshim_bo" ] || eval "shopt -u $_goshim_bo"
+fi
 if [ -z "${_GOSHIM_GOSHIM__SAVED-}" ]; then
 export \
 	_GOSHIM_GOSHIM__O_CGO_ENABLED="${CGO_ENABLED+s}${CGO_ENABLED-u}" \
@@ -176,14 +182,11 @@ if [ -z "$_goshim_root" ]; then
 	done
 fi
 if [ -z "$_goshim_root" ]; then
-	# well-known places; zsh (and bash with failglob) would stop at an
-	# unmatched glob, so allow it to be empty
+	# well-known places; zsh would stop at an unmatched glob, so allow it to
+	# be empty (bash's failglob is off: see bash-options-off)
 	_goshim_ng=1
 	if [ -n "${ZSH_VERSION-}" ]; then
 		eval '[[ -o nullglob ]] || { _goshim_ng=; setopt nullglob; }'
-	elif [ -n "${BASH_VERSION-}" ] && eval 'shopt -q failglob'; then
-		_goshim_ng=failglob
-		eval 'shopt -u failglob'
 	fi
 	for _goshim_c in /usr/local/go /usr/lib/go "${HOME-}"/sdk/go* /opt/homebrew/opt/go/libexec /usr/local/opt/go/libexec; do
 		if [ -f "$_goshim_c/bin/go" ] && [ -x "$_goshim_c/bin/go" ]; then
@@ -193,8 +196,6 @@ if [ -z "$_goshim_root" ]; then
 	done
 	if [ -z "$_goshim_ng" ]; then
 		eval 'unsetopt nullglob'
-	elif [ "$_goshim_ng" = failglob ]; then
-		eval 'shopt -s failglob'
 	fi
 fi
 if [ -n "$_goshim_root" ]; then
@@ -206,4 +207,5 @@ else
 	unset _GOSHIM_GOSHIM__T_PATH
 	printf '%s\n' "goshim: no system Go found (looked at [go] root, PATH outside conda, /usr/local/go, /usr/lib/go, ~/sdk/go*, Homebrew); the env's own go stays in use. Fix: install Go, or set [go] root in goshim.toml and regenerate." >&2
 fi
-unset _goshim_c _goshim_lvl _goshim_s _goshim_v _goshim_e _goshim_t _goshim_p _goshim_d _goshim_g _goshim_root _goshim_ng
+[ -z "$_goshim_bo" ] || eval "shopt -s $_goshim_bo"
+unset _goshim_c _goshim_lvl _goshim_s _goshim_v _goshim_e _goshim_t _goshim_p _goshim_d _goshim_g _goshim_root _goshim_ng _goshim_bo

@@ -3,6 +3,12 @@
 # Inputs: embedded default policy
 # Digest: sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 # shellcheck shell=sh
+_goshim_bo=
+if [ -n "${BASH_VERSION-}" ]; then
+	eval 'shopt -q failglob' && _goshim_bo="$_goshim_bo failglob"
+	eval 'shopt -q nocasematch' && _goshim_bo="$_goshim_bo nocasematch"
+	[ -z "$_goshim_bo" ] || eval "shopt -u $_goshim_bo"
+fi
 if [ -n "${_GOSHIM_GOSHIM__SAVED-}" ]; then
 	_goshim_s=:
 	_goshim_v=${PATH-}
@@ -119,4 +125,5 @@ s*) export GOWORK="${_GOSHIM_GOSHIM__O_GOWORK#s}" ;;
 esac
 	unset _GOSHIM_GOSHIM__SAVED _GOSHIM_GOSHIM__O_CGO_ENABLED _GOSHIM_GOSHIM__O_CONDA_GO_COMPILER _GOSHIM_GOSHIM__O_GO111MODULE _GOSHIM_GOSHIM__O_GOARCH _GOSHIM_GOSHIM__O_GOBIN _GOSHIM_GOSHIM__O_GOCACHE _GOSHIM_GOSHIM__O_GOENV _GOSHIM_GOSHIM__O_GOFLAGS _GOSHIM_GOSHIM__O_GOINSECURE _GOSHIM_GOSHIM__O_GOMODCACHE _GOSHIM_GOSHIM__O_GONOPROXY _GOSHIM_GOSHIM__O_GONOSUMDB _GOSHIM_GOSHIM__O_GOOS _GOSHIM_GOSHIM__O_GOPATH _GOSHIM_GOSHIM__O_GOPRIVATE _GOSHIM_GOSHIM__O_GOPROXY _GOSHIM_GOSHIM__O_GOROOT _GOSHIM_GOSHIM__O_GOSUMDB _GOSHIM_GOSHIM__O_GOTOOLCHAIN _GOSHIM_GOSHIM__O_GOWORK
 fi
-unset _goshim_c _goshim_s _goshim_v _goshim_e _goshim_t _goshim_p
+[ -z "$_goshim_bo" ] || eval "shopt -s $_goshim_bo"
+unset _goshim_c _goshim_s _goshim_v _goshim_e _goshim_t _goshim_p _goshim_bo

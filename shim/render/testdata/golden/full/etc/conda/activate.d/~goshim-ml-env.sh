@@ -3,6 +3,12 @@
 # Inputs: goshim.toml (sha256:337f06e9fa04876ccc1eeec4dc4b58a8a701bc16d8ea6883cca64b9d6e69e114)
 # Digest: sha256:8dd54626137354d27e00c8ac41a0e6aa3eebb13d1098ed9da7390fcf006343ba
 # shellcheck shell=sh
+_goshim_bo=
+if [ -n "${BASH_VERSION-}" ]; then
+	eval 'shopt -q failglob' && _goshim_bo="$_goshim_bo failglob"
+	eval 'shopt -q nocasematch' && _goshim_bo="$_goshim_bo nocasematch"
+	[ -z "$_goshim_bo" ] || eval "shopt -u $_goshim_bo"
+fi
 if [ -z "${_GOSHIM_ML_ENV__SAVED-}" ]; then
 # conda exported its env_vars before any script ran, and kept the earlier
 # value as __CONDA_SHLVL_<previous level>_<NAME> only where one was set.
@@ -218,14 +224,11 @@ if [ -z "$_goshim_root" ]; then
 	done
 fi
 if [ -z "$_goshim_root" ]; then
-	# well-known places; zsh (and bash with failglob) would stop at an
-	# unmatched glob, so allow it to be empty
+	# well-known places; zsh would stop at an unmatched glob, so allow it to
+	# be empty (bash's failglob is off: see bash-options-off)
 	_goshim_ng=1
 	if [ -n "${ZSH_VERSION-}" ]; then
 		eval '[[ -o nullglob ]] || { _goshim_ng=; setopt nullglob; }'
-	elif [ -n "${BASH_VERSION-}" ] && eval 'shopt -q failglob'; then
-		_goshim_ng=failglob
-		eval 'shopt -u failglob'
 	fi
 	for _goshim_c in /usr/local/go /usr/lib/go "${HOME-}"/sdk/go* /opt/homebrew/opt/go/libexec /usr/local/opt/go/libexec; do
 		if [ -f "$_goshim_c/bin/go" ] && [ -x "$_goshim_c/bin/go" ]; then
@@ -235,8 +238,6 @@ if [ -z "$_goshim_root" ]; then
 	done
 	if [ -z "$_goshim_ng" ]; then
 		eval 'unsetopt nullglob'
-	elif [ "$_goshim_ng" = failglob ]; then
-		eval 'shopt -s failglob'
 	fi
 fi
 if [ -n "$_goshim_root" ]; then
@@ -248,4 +249,5 @@ else
 	unset _GOSHIM_ML_ENV__T_PATH
 	printf '%s\n' "goshim: no system Go found (looked at [go] root, PATH outside conda, /usr/local/go, /usr/lib/go, ~/sdk/go*, Homebrew); the env's own go stays in use. Fix: install Go, or set [go] root in goshim.toml and regenerate." >&2
 fi
-unset _goshim_c _goshim_lvl _goshim_s _goshim_v _goshim_e _goshim_t _goshim_p _goshim_d _goshim_g _goshim_root _goshim_ng
+[ -z "$_goshim_bo" ] || eval "shopt -s $_goshim_bo"
+unset _goshim_c _goshim_lvl _goshim_s _goshim_v _goshim_e _goshim_t _goshim_p _goshim_d _goshim_g _goshim_root _goshim_ng _goshim_bo

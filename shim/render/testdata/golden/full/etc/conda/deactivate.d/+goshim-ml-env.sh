@@ -3,6 +3,12 @@
 # Inputs: goshim.toml (sha256:337f06e9fa04876ccc1eeec4dc4b58a8a701bc16d8ea6883cca64b9d6e69e114)
 # Digest: sha256:8dd54626137354d27e00c8ac41a0e6aa3eebb13d1098ed9da7390fcf006343ba
 # shellcheck shell=sh
+_goshim_bo=
+if [ -n "${BASH_VERSION-}" ]; then
+	eval 'shopt -q failglob' && _goshim_bo="$_goshim_bo failglob"
+	eval 'shopt -q nocasematch' && _goshim_bo="$_goshim_bo nocasematch"
+	[ -z "$_goshim_bo" ] || eval "shopt -u $_goshim_bo"
+fi
 if [ -n "${_GOSHIM_ML_ENV__SAVED-}" ]; then
 	_goshim_s=:
 	_goshim_v=${PATH-}
@@ -171,4 +177,5 @@ fi
 	unset _GOSHIM_ML_ENV__A_PKG_CONFIG_PATH _GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH
 	unset _GOSHIM_ML_ENV__SAVED _GOSHIM_ML_ENV__O_CGO_CFLAGS _GOSHIM_ML_ENV__O_GO111MODULE _GOSHIM_ML_ENV__O_GOBIN _GOSHIM_ML_ENV__O_GOCACHE _GOSHIM_ML_ENV__O_GOFLAGS _GOSHIM_ML_ENV__O_GOPATH _GOSHIM_ML_ENV__O_GOROOT _GOSHIM_ML_ENV__O_GOTOOLCHAIN _GOSHIM_ML_ENV__O_PKG_CONFIG_PATH
 fi
-unset _goshim_c _goshim_s _goshim_v _goshim_e _goshim_t _goshim_p
+[ -z "$_goshim_bo" ] || eval "shopt -s $_goshim_bo"
+unset _goshim_c _goshim_s _goshim_v _goshim_e _goshim_t _goshim_p _goshim_bo

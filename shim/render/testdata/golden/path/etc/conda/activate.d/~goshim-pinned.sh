@@ -3,6 +3,12 @@
 # Inputs: embedded default policy
 # Digest: sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 # shellcheck shell=sh
+_goshim_bo=
+if [ -n "${BASH_VERSION-}" ]; then
+	eval 'shopt -q failglob' && _goshim_bo="$_goshim_bo failglob"
+	eval 'shopt -q nocasematch' && _goshim_bo="$_goshim_bo nocasematch"
+	[ -z "$_goshim_bo" ] || eval "shopt -u $_goshim_bo"
+fi
 if [ -z "${_GOSHIM_PINNED__SAVED-}" ]; then
 export \
 	_GOSHIM_PINNED__O_GOROOT="${GOROOT+s}${GOROOT-u}" \
@@ -59,4 +65,5 @@ else
 	unset _GOSHIM_PINNED__T_PATH
 	printf '%s\n' "goshim: [go] root holds no bin/go; the env's own go stays in use. Fix: set [go] root in goshim.toml to a Go installation and regenerate." >&2
 fi
-unset _goshim_c _goshim_lvl _goshim_s _goshim_v _goshim_e _goshim_t _goshim_p _goshim_d _goshim_g _goshim_root _goshim_ng
+[ -z "$_goshim_bo" ] || eval "shopt -s $_goshim_bo"
+unset _goshim_c _goshim_lvl _goshim_s _goshim_v _goshim_e _goshim_t _goshim_p _goshim_d _goshim_g _goshim_root _goshim_ng _goshim_bo

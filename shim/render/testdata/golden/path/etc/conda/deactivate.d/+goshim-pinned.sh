@@ -3,6 +3,12 @@
 # Inputs: embedded default policy
 # Digest: sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 # shellcheck shell=sh
+_goshim_bo=
+if [ -n "${BASH_VERSION-}" ]; then
+	eval 'shopt -q failglob' && _goshim_bo="$_goshim_bo failglob"
+	eval 'shopt -q nocasematch' && _goshim_bo="$_goshim_bo nocasematch"
+	[ -z "$_goshim_bo" ] || eval "shopt -u $_goshim_bo"
+fi
 if [ -n "${_GOSHIM_PINNED__SAVED-}" ]; then
 	_goshim_s=:
 	_goshim_v=${PATH-}
@@ -43,4 +49,5 @@ s*) export GOROOT="${_GOSHIM_PINNED__O_GOROOT#s}" ;;
 esac
 	unset _GOSHIM_PINNED__SAVED _GOSHIM_PINNED__O_GOROOT
 fi
-unset _goshim_c _goshim_s _goshim_v _goshim_e _goshim_t _goshim_p
+[ -z "$_goshim_bo" ] || eval "shopt -s $_goshim_bo"
+unset _goshim_c _goshim_s _goshim_v _goshim_e _goshim_t _goshim_p _goshim_bo
