@@ -43,7 +43,7 @@ CGO_CFLAGS = { append = ["-I${CONDA_PREFIX}/include"], sep = " " }
 		t.Fatalf("exit %d: %s", r.code, r.err)
 	}
 	for _, s := range []string{
-		`Hook set "ml-env" (state: _GOSHIM_ML_ENV__*)`,
+		`Hook set "ml-env" (state: _GOSHIM_ML_ENV_CEE45B__*)`,
 		"Inputs: environment.yml (sha256:", "goshim.toml (sha256:",
 		"Toolchain: system",
 		`[go] root = "~/sdk/go1.22"`, `sh  "${HOME-}"'/sdk/go1.22'`,

@@ -294,7 +294,7 @@ const deactPathEdit = "/e2e-deactivate-d-path-edit"
 
 func makeEnv(dir string, s envSpec) (*testEnv, error) {
 	prefix := filepath.Join(dir, s.name)
-	e := &testEnv{name: s.name, stateID: plan.StateID(s.name), prefix: prefix,
+	e := &testEnv{name: s.name, stateID: plan.StateID(plan.FileID(s.name)), prefix: prefix,
 		condaVars: map[string]string{}, noHooks: map[string]string{}}
 	files := map[string]string{
 		"conda-meta/history": "==> 2026-01-01 00:00:00 <==\n# cmd: goshim e2e fixture " + s.name + "\n",

@@ -66,7 +66,7 @@ func Build(pol *policy.Policy, opt Options) (*Plan, error) {
 	}
 	p := &Plan{
 		ID:        FileID(id),
-		StateID:   StateID(id),
+		StateID:   StateID(FileID(id)),
 		Toolchain: pol.Toolchain,
 		Root:      pol.Root,
 		Inputs:    opt.Inputs,
@@ -158,9 +158,12 @@ func FileID(name string) string {
 	return s
 }
 
-// StateID makes an env or package name usable inside variable names. It has
-// no "__", so "_GOSHIM_<ID>__<rest>" can never be read two ways.
-func StateID(name string) string {
+// StateID makes a FileID usable inside variable names. It has no "__", so
+// "_GOSHIM_<ID>__<rest>" can never be read two ways. Where the mapping loses
+// something (ml-env and ml_env would both be ML_ENV), a short hash of the
+// FileID follows, so two envs stacked one on the other never share state.
+func StateID(fileID string) string {
+	name := fileID
 	var b strings.Builder
 	under := false
 	for _, r := range strings.ToUpper(name) {
@@ -177,7 +180,11 @@ func StateID(name string) string {
 	}
 	s := strings.Trim(b.String(), "_")
 	if s == "" {
-		return "GOSHIM"
+		s = "GOSHIM"
+	}
+	if strings.ToLower(s) != fileID {
+		sum := sha256.Sum256([]byte(fileID))
+		s += "_" + strings.ToUpper(hex.EncodeToString(sum[:3]))
 	}
 	return s
 }

@@ -8,25 +8,28 @@ import (
 )
 
 func TestIDs(t *testing.T) {
+	// A state id that loses something of the file id carries the first 6
+	// hex digits of sha256(file id), computed by hand with sha256sum.
 	tests := []struct{ in, file, state string }{
-		{"ml-env", "ml-env", "ML_ENV"},
-		{"My Env.v2", "my_env.v2", "MY_ENV_V2"},
-		{"a__b", "a__b", "A_B"},
-		{"_x_", "_x_", "X"},
+		{"ml-env", "ml-env", "ML_ENV_CEE45B"},
+		{"ml_env", "ml_env", "ML_ENV"},
+		{"My Env.v2", "my_env.v2", "MY_ENV_V2_66D2A7"},
+		{"a__b", "a__b", "A_B_63E5C1"},
+		{"_x_", "_x_", "X_F1F6BD"},
 		{"", "goshim", "GOSHIM"},
 		{"...", "goshim", "GOSHIM"},
-		{"日本", "__", "GOSHIM"},
-		{"../../etc", "_.._etc", "ETC"},
+		{"日本", "__", "GOSHIM_9911F4"},
+		{"../../etc", "_.._etc", "ETC_210357"},
 	}
 	for _, tt := range tests {
 		if got := FileID(tt.in); got != tt.file {
 			t.Errorf("FileID(%q) = %q, want %q", tt.in, got, tt.file)
 		}
-		if got := StateID(tt.in); got != tt.state {
-			t.Errorf("StateID(%q) = %q, want %q", tt.in, got, tt.state)
+		if got := StateID(FileID(tt.in)); got != tt.state {
+			t.Errorf("StateID(%q) = %q, want %q", FileID(tt.in), got, tt.state)
 		}
-		if strings.Contains(StateID(tt.in), "__") {
-			t.Errorf("StateID(%q) contains __", tt.in)
+		if strings.Contains(StateID(FileID(tt.in)), "__") {
+			t.Errorf("StateID(%q) contains __", FileID(tt.in))
 		}
 	}
 }

@@ -3,13 +3,13 @@
 # Inputs: embedded default policy
 # Digest: sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 if ( $?tcsh ) then
-if ( $?_GOSHIM_CONDA_GO__SAVED == 0 ) then
+if ( $?_GOSHIM_CONDA_GO_BEB275__SAVED == 0 ) then
 if ( $?GOFLAGS ) then
-	setenv _GOSHIM_CONDA_GO__O_GOFLAGS s${GOFLAGS:q}
+	setenv _GOSHIM_CONDA_GO_BEB275__O_GOFLAGS s${GOFLAGS:q}
 else
-	setenv _GOSHIM_CONDA_GO__O_GOFLAGS u
+	setenv _GOSHIM_CONDA_GO_BEB275__O_GOFLAGS u
 endif
-setenv _GOSHIM_CONDA_GO__SAVED 1
+setenv _GOSHIM_CONDA_GO_BEB275__SAVED 1
 endif
 unset _goshim_*
 endif

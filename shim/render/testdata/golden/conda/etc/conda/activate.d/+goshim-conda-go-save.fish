@@ -5,12 +5,12 @@
 
 set -l _goshim_lvl
 set -l _goshim_n
-if test -z "$_GOSHIM_CONDA_GO__SAVED"
+if test -z "$_GOSHIM_CONDA_GO_BEB275__SAVED"
     if set -q GOFLAGS
-        set -gx _GOSHIM_CONDA_GO__O_GOFLAGS "s$GOFLAGS"
+        set -gx _GOSHIM_CONDA_GO_BEB275__O_GOFLAGS "s$GOFLAGS"
     else
-        set -gx _GOSHIM_CONDA_GO__O_GOFLAGS u
+        set -gx _GOSHIM_CONDA_GO_BEB275__O_GOFLAGS u
     end
-    set -gx _GOSHIM_CONDA_GO__SAVED 1
+    set -gx _GOSHIM_CONDA_GO_BEB275__SAVED 1
 end
 set -e -l _goshim_lvl _goshim_n

@@ -5,13 +5,13 @@
 & {
     # a variable's state: 's' + its value when set (possibly empty), 'u' when unset
     $enc = { param([string]$n) $x = [Environment]::GetEnvironmentVariable($n); if ($null -eq $x) { 'u' } else { 's' + $x } }
-    if ([string]::IsNullOrEmpty($Env:_GOSHIM_CONDA_GO__SAVED)) {
+    if ([string]::IsNullOrEmpty($Env:_GOSHIM_CONDA_GO_BEB275__SAVED)) {
         # The original of every managed variable, from before conda activate.
         # On Windows empty environment variables do not exist (nothing there
         # creates one), so a set-but-empty original reads as unset there. pwsh
         # up to 7.4 and Windows PowerShell cannot create one either: an empty
         # original read on Unix comes back unset on those; pwsh 7.5+ is exact.
-        [Environment]::SetEnvironmentVariable('_GOSHIM_CONDA_GO__O_GOFLAGS', (& $enc 'GOFLAGS'))
-        [Environment]::SetEnvironmentVariable('_GOSHIM_CONDA_GO__SAVED', '1')
+        [Environment]::SetEnvironmentVariable('_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS', (& $enc 'GOFLAGS'))
+        [Environment]::SetEnvironmentVariable('_GOSHIM_CONDA_GO_BEB275__SAVED', '1')
     }
 }

@@ -3,9 +3,9 @@
 # Inputs: embedded default policy
 # Digest: sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 # shellcheck shell=sh
-if [ -z "${_GOSHIM_CONDA_GO__SAVED-}" ]; then
+if [ -z "${_GOSHIM_CONDA_GO_BEB275__SAVED-}" ]; then
 export \
-	_GOSHIM_CONDA_GO__O_GOFLAGS="${GOFLAGS+s}${GOFLAGS-u}" \
-	_GOSHIM_CONDA_GO__SAVED=1
+	_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS="${GOFLAGS+s}${GOFLAGS-u}" \
+	_GOSHIM_CONDA_GO_BEB275__SAVED=1
 fi
 unset _goshim_c _goshim_lvl

@@ -16,15 +16,15 @@ set -l _goshim_p
 set -l _goshim_d
 set -l _goshim_g
 set -l _goshim_root
-if test -z "$_GOSHIM_CONDA_GO__SAVED"
+if test -z "$_GOSHIM_CONDA_GO_BEB275__SAVED"
     if set -q GOFLAGS
-        set -gx _GOSHIM_CONDA_GO__O_GOFLAGS "s$GOFLAGS"
+        set -gx _GOSHIM_CONDA_GO_BEB275__O_GOFLAGS "s$GOFLAGS"
     else
-        set -gx _GOSHIM_CONDA_GO__O_GOFLAGS u
+        set -gx _GOSHIM_CONDA_GO_BEB275__O_GOFLAGS u
     end
-    set -gx _GOSHIM_CONDA_GO__SAVED 1
+    set -gx _GOSHIM_CONDA_GO_BEB275__SAVED 1
 end
-if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_CONDA_GO__O_GOFLAGS"
+if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS"
     set -e -g GOFLAGS
     if not set -qx GOFLAGS; or test "x$GOFLAGS" != "x$_goshim_c"
         set -gx GOFLAGS "$_goshim_c"

@@ -9,13 +9,13 @@ if [ -n "${BASH_VERSION-}" ]; then
 	eval 'shopt -q nocasematch' && _goshim_bo="$_goshim_bo nocasematch"
 	[ -z "$_goshim_bo" ] || eval "shopt -u $_goshim_bo"
 fi
-if [ -z "${_GOSHIM_CONDA_GO__SAVED-}" ]; then
+if [ -z "${_GOSHIM_CONDA_GO_BEB275__SAVED-}" ]; then
 export \
-	_GOSHIM_CONDA_GO__O_GOFLAGS="${GOFLAGS+s}${GOFLAGS-u}" \
-	_GOSHIM_CONDA_GO__SAVED=1
+	_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS="${GOFLAGS+s}${GOFLAGS-u}" \
+	_GOSHIM_CONDA_GO_BEB275__SAVED=1
 fi
-case ${_GOSHIM_CONDA_GO__O_GOFLAGS-u} in
-s*) export GOFLAGS="${_GOSHIM_CONDA_GO__O_GOFLAGS#s}" ;;
+case ${_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS-u} in
+s*) export GOFLAGS="${_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS#s}" ;;
 *) unset GOFLAGS ;;
 esac
 [ -z "$_goshim_bo" ] || eval "shopt -s $_goshim_bo"

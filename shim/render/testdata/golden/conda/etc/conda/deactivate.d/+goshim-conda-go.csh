@@ -3,18 +3,18 @@
 # Inputs: embedded default policy
 # Digest: sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 if ( $?tcsh ) then
-if ( $?_GOSHIM_CONDA_GO__SAVED ) then
-if ( $?_GOSHIM_CONDA_GO__O_GOFLAGS ) then
-	if ( ${_GOSHIM_CONDA_GO__O_GOFLAGS:q} =~ s* ) then
-		setenv GOFLAGS ${_GOSHIM_CONDA_GO__O_GOFLAGS:s/s//:q}
+if ( $?_GOSHIM_CONDA_GO_BEB275__SAVED ) then
+if ( $?_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS ) then
+	if ( ${_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS:q} =~ s* ) then
+		setenv GOFLAGS ${_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS:s/s//:q}
 	else
 		unsetenv GOFLAGS
 	endif
 else
 	unsetenv GOFLAGS
 endif
-	unsetenv _GOSHIM_CONDA_GO__O_GOFLAGS
-	unsetenv _GOSHIM_CONDA_GO__SAVED
+	unsetenv _GOSHIM_CONDA_GO_BEB275__O_GOFLAGS
+	unsetenv _GOSHIM_CONDA_GO_BEB275__SAVED
 endif
 unset _goshim_*
 endif

@@ -11,8 +11,8 @@ set -l _goshim_t
 set -l _goshim_x
 set -l _goshim_i
 set -l _goshim_p
-if test -n "$_GOSHIM_CONDA_GO__SAVED"
-    if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_CONDA_GO__O_GOFLAGS"
+if test -n "$_GOSHIM_CONDA_GO_BEB275__SAVED"
+    if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS"
         set -e -g GOFLAGS
         if not set -qx GOFLAGS; or test "x$GOFLAGS" != "x$_goshim_c"
             set -gx GOFLAGS "$_goshim_c"
@@ -20,7 +20,7 @@ if test -n "$_GOSHIM_CONDA_GO__SAVED"
     else
         set -e -g GOFLAGS
     end
-    set -e -g _GOSHIM_CONDA_GO__O_GOFLAGS
-    set -e -g _GOSHIM_CONDA_GO__SAVED
+    set -e -g _GOSHIM_CONDA_GO_BEB275__O_GOFLAGS
+    set -e -g _GOSHIM_CONDA_GO_BEB275__SAVED
 end
 set -e -l _goshim_c _goshim_s _goshim_v _goshim_e _goshim_t _goshim_x _goshim_i _goshim_p

@@ -16,9 +16,9 @@
     # unsets it. A set-but-empty original comes back empty on pwsh 7.5+ and
     # as unset on older hosts, which cannot hold an empty variable.
     $dec = { param([string]$n, $st) if (& $isSet $st) { [Environment]::SetEnvironmentVariable($n, $st.Substring(1)) } else { & $unset $n } }
-    if (-not [string]::IsNullOrEmpty($Env:_GOSHIM_CONDA_GO__SAVED)) {
-        & $dec 'GOFLAGS' $Env:_GOSHIM_CONDA_GO__O_GOFLAGS
-        & $unset '_GOSHIM_CONDA_GO__O_GOFLAGS'
-        & $unset '_GOSHIM_CONDA_GO__SAVED'
+    if (-not [string]::IsNullOrEmpty($Env:_GOSHIM_CONDA_GO_BEB275__SAVED)) {
+        & $dec 'GOFLAGS' $Env:_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS
+        & $unset '_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS'
+        & $unset '_GOSHIM_CONDA_GO_BEB275__SAVED'
     }
 }

@@ -9,12 +9,12 @@ if [ -n "${BASH_VERSION-}" ]; then
 	eval 'shopt -q nocasematch' && _goshim_bo="$_goshim_bo nocasematch"
 	[ -z "$_goshim_bo" ] || eval "shopt -u $_goshim_bo"
 fi
-if [ -n "${_GOSHIM_CONDA_GO__SAVED-}" ]; then
-case ${_GOSHIM_CONDA_GO__O_GOFLAGS-u} in
-s*) export GOFLAGS="${_GOSHIM_CONDA_GO__O_GOFLAGS#s}" ;;
+if [ -n "${_GOSHIM_CONDA_GO_BEB275__SAVED-}" ]; then
+case ${_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS-u} in
+s*) export GOFLAGS="${_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS#s}" ;;
 *) unset GOFLAGS ;;
 esac
-	unset _GOSHIM_CONDA_GO__SAVED _GOSHIM_CONDA_GO__O_GOFLAGS
+	unset _GOSHIM_CONDA_GO_BEB275__SAVED _GOSHIM_CONDA_GO_BEB275__O_GOFLAGS
 fi
 [ -z "$_goshim_bo" ] || eval "shopt -s $_goshim_bo"
 unset _goshim_c _goshim_s _goshim_v _goshim_e _goshim_t _goshim_p _goshim_bo

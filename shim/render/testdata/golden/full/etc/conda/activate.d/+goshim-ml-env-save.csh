@@ -3,7 +3,7 @@
 # Inputs: goshim.toml (sha256:337f06e9fa04876ccc1eeec4dc4b58a8a701bc16d8ea6883cca64b9d6e69e114)
 # Digest: sha256:8dd54626137354d27e00c8ac41a0e6aa3eebb13d1098ed9da7390fcf006343ba
 if ( $?tcsh ) then
-if ( $?_GOSHIM_ML_ENV__SAVED == 0 ) then
+if ( $?_GOSHIM_ML_ENV_CEE45B__SAVED == 0 ) then
 # conda exported its env_vars before any script ran, and kept the earlier
 # value as __CONDA_SHLVL_<previous level>_<NAME> only where one was set.
 set _goshim_lvl = 0
@@ -13,52 +13,52 @@ if ( $?CONDA_SHLVL ) then
 	endif
 endif
 if ( $?CGO_CFLAGS ) then
-	setenv _GOSHIM_ML_ENV__O_CGO_CFLAGS s${CGO_CFLAGS:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS s${CGO_CFLAGS:q}
 else
-	setenv _GOSHIM_ML_ENV__O_CGO_CFLAGS u
+	setenv _GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS u
 endif
 if ( $?GO111MODULE ) then
-	setenv _GOSHIM_ML_ENV__O_GO111MODULE s${GO111MODULE:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GO111MODULE s${GO111MODULE:q}
 else
-	setenv _GOSHIM_ML_ENV__O_GO111MODULE u
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GO111MODULE u
 endif
 if ( $?GOBIN ) then
-	setenv _GOSHIM_ML_ENV__O_GOBIN s${GOBIN:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOBIN s${GOBIN:q}
 else
-	setenv _GOSHIM_ML_ENV__O_GOBIN u
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOBIN u
 endif
 if ( $?GOCACHE ) then
-	setenv _GOSHIM_ML_ENV__O_GOCACHE s${GOCACHE:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOCACHE s${GOCACHE:q}
 else
-	setenv _GOSHIM_ML_ENV__O_GOCACHE u
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOCACHE u
 endif
 if ( $?GOFLAGS ) then
-	setenv _GOSHIM_ML_ENV__O_GOFLAGS s${GOFLAGS:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOFLAGS s${GOFLAGS:q}
 else
-	setenv _GOSHIM_ML_ENV__O_GOFLAGS u
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOFLAGS u
 endif
 eval 'set _goshim_c = $?__CONDA_SHLVL_'$_goshim_lvl'_GOPATH'
 if ( $_goshim_c == 1 ) then
-	eval 'setenv _GOSHIM_ML_ENV__O_GOPATH s${__CONDA_SHLVL_'$_goshim_lvl'_GOPATH:q}'
+	eval 'setenv _GOSHIM_ML_ENV_CEE45B__O_GOPATH s${__CONDA_SHLVL_'$_goshim_lvl'_GOPATH:q}'
 else
-	setenv _GOSHIM_ML_ENV__O_GOPATH u
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOPATH u
 endif
 if ( $?GOROOT ) then
-	setenv _GOSHIM_ML_ENV__O_GOROOT s${GOROOT:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOROOT s${GOROOT:q}
 else
-	setenv _GOSHIM_ML_ENV__O_GOROOT u
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOROOT u
 endif
 if ( $?GOTOOLCHAIN ) then
-	setenv _GOSHIM_ML_ENV__O_GOTOOLCHAIN s${GOTOOLCHAIN:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN s${GOTOOLCHAIN:q}
 else
-	setenv _GOSHIM_ML_ENV__O_GOTOOLCHAIN u
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN u
 endif
 if ( $?PKG_CONFIG_PATH ) then
-	setenv _GOSHIM_ML_ENV__O_PKG_CONFIG_PATH s${PKG_CONFIG_PATH:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH s${PKG_CONFIG_PATH:q}
 else
-	setenv _GOSHIM_ML_ENV__O_PKG_CONFIG_PATH u
+	setenv _GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH u
 endif
-setenv _GOSHIM_ML_ENV__SAVED 1
+setenv _GOSHIM_ML_ENV_CEE45B__SAVED 1
 endif
 unset _goshim_*
 endif

@@ -5,7 +5,7 @@
 
 set -l _goshim_lvl
 set -l _goshim_n
-if test -z "$_GOSHIM_ML_ENV__SAVED"
+if test -z "$_GOSHIM_ML_ENV_CEE45B__SAVED"
     # conda exported its env_vars before any script ran, and kept the earlier
     # value as __CONDA_SHLVL_<previous level>_<NAME> only where one was set.
     set _goshim_lvl 0
@@ -13,51 +13,51 @@ if test -z "$_GOSHIM_ML_ENV__SAVED"
         set _goshim_lvl (builtin math "$CONDA_SHLVL" - 1)
     end
     if set -q CGO_CFLAGS
-        set -gx _GOSHIM_ML_ENV__O_CGO_CFLAGS "s$CGO_CFLAGS"
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS "s$CGO_CFLAGS"
     else
-        set -gx _GOSHIM_ML_ENV__O_CGO_CFLAGS u
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS u
     end
     if set -q GO111MODULE
-        set -gx _GOSHIM_ML_ENV__O_GO111MODULE "s$GO111MODULE"
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GO111MODULE "s$GO111MODULE"
     else
-        set -gx _GOSHIM_ML_ENV__O_GO111MODULE u
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GO111MODULE u
     end
     if set -q GOBIN
-        set -gx _GOSHIM_ML_ENV__O_GOBIN "s$GOBIN"
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOBIN "s$GOBIN"
     else
-        set -gx _GOSHIM_ML_ENV__O_GOBIN u
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOBIN u
     end
     if set -q GOCACHE
-        set -gx _GOSHIM_ML_ENV__O_GOCACHE "s$GOCACHE"
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOCACHE "s$GOCACHE"
     else
-        set -gx _GOSHIM_ML_ENV__O_GOCACHE u
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOCACHE u
     end
     if set -q GOFLAGS
-        set -gx _GOSHIM_ML_ENV__O_GOFLAGS "s$GOFLAGS"
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOFLAGS "s$GOFLAGS"
     else
-        set -gx _GOSHIM_ML_ENV__O_GOFLAGS u
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOFLAGS u
     end
     set _goshim_n "__CONDA_SHLVL_$_goshim_lvl"_GOPATH
     if set -q $_goshim_n
-        set -gx _GOSHIM_ML_ENV__O_GOPATH "s$$_goshim_n"
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOPATH "s$$_goshim_n"
     else
-        set -gx _GOSHIM_ML_ENV__O_GOPATH u
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOPATH u
     end
     if set -q GOROOT
-        set -gx _GOSHIM_ML_ENV__O_GOROOT "s$GOROOT"
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOROOT "s$GOROOT"
     else
-        set -gx _GOSHIM_ML_ENV__O_GOROOT u
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOROOT u
     end
     if set -q GOTOOLCHAIN
-        set -gx _GOSHIM_ML_ENV__O_GOTOOLCHAIN "s$GOTOOLCHAIN"
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN "s$GOTOOLCHAIN"
     else
-        set -gx _GOSHIM_ML_ENV__O_GOTOOLCHAIN u
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN u
     end
     if set -q PKG_CONFIG_PATH
-        set -gx _GOSHIM_ML_ENV__O_PKG_CONFIG_PATH "s$PKG_CONFIG_PATH"
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH "s$PKG_CONFIG_PATH"
     else
-        set -gx _GOSHIM_ML_ENV__O_PKG_CONFIG_PATH u
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH u
     end
-    set -gx _GOSHIM_ML_ENV__SAVED 1
+    set -gx _GOSHIM_ML_ENV_CEE45B__SAVED 1
 end
 set -e -l _goshim_lvl _goshim_n

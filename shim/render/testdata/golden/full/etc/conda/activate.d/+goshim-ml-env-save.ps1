@@ -5,7 +5,7 @@
 & {
     # a variable's state: 's' + its value when set (possibly empty), 'u' when unset
     $enc = { param([string]$n) $x = [Environment]::GetEnvironmentVariable($n); if ($null -eq $x) { 'u' } else { 's' + $x } }
-    if ([string]::IsNullOrEmpty($Env:_GOSHIM_ML_ENV__SAVED)) {
+    if ([string]::IsNullOrEmpty($Env:_GOSHIM_ML_ENV_CEE45B__SAVED)) {
         # The original of every managed variable, from before conda activate.
         # On Windows empty environment variables do not exist (nothing there
         # creates one), so a set-but-empty original reads as unset there. pwsh
@@ -16,17 +16,17 @@
         $lvl = 0
         $x = [string]$Env:CONDA_SHLVL
         if ($x -cmatch '^[0-9]{1,9}$' -and [int]$x -gt 0) { $lvl = [int]$x - 1 }
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__O_CGO_CFLAGS', (& $enc 'CGO_CFLAGS'))
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__O_GO111MODULE', (& $enc 'GO111MODULE'))
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__O_GOBIN', (& $enc 'GOBIN'))
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__O_GOCACHE', (& $enc 'GOCACHE'))
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__O_GOFLAGS', (& $enc 'GOFLAGS'))
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS', (& $enc 'CGO_CFLAGS'))
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__O_GO111MODULE', (& $enc 'GO111MODULE'))
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__O_GOBIN', (& $enc 'GOBIN'))
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__O_GOCACHE', (& $enc 'GOCACHE'))
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__O_GOFLAGS', (& $enc 'GOFLAGS'))
         $x = [Environment]::GetEnvironmentVariable('__CONDA_SHLVL_' + $lvl + '_GOPATH')
         if ($null -eq $x) { $x = 'u' } else { $x = 's' + $x }
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__O_GOPATH', $x)
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__O_GOROOT', (& $enc 'GOROOT'))
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__O_GOTOOLCHAIN', (& $enc 'GOTOOLCHAIN'))
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__O_PKG_CONFIG_PATH', (& $enc 'PKG_CONFIG_PATH'))
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__SAVED', '1')
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__O_GOPATH', $x)
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__O_GOROOT', (& $enc 'GOROOT'))
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN', (& $enc 'GOTOOLCHAIN'))
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH', (& $enc 'PKG_CONFIG_PATH'))
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__SAVED', '1')
     }
 }

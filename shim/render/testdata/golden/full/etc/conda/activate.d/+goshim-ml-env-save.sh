@@ -3,7 +3,7 @@
 # Inputs: goshim.toml (sha256:337f06e9fa04876ccc1eeec4dc4b58a8a701bc16d8ea6883cca64b9d6e69e114)
 # Digest: sha256:8dd54626137354d27e00c8ac41a0e6aa3eebb13d1098ed9da7390fcf006343ba
 # shellcheck shell=sh
-if [ -z "${_GOSHIM_ML_ENV__SAVED-}" ]; then
+if [ -z "${_GOSHIM_ML_ENV_CEE45B__SAVED-}" ]; then
 # conda exported its env_vars before any script ran, and kept the earlier
 # value as __CONDA_SHLVL_<previous level>_<NAME> only where one was set.
 case ${CONDA_SHLVL-} in
@@ -11,16 +11,16 @@ case ${CONDA_SHLVL-} in
 *) _goshim_lvl=$((CONDA_SHLVL - 1)) ;;
 esac
 eval "_goshim_c=\${__CONDA_SHLVL_${_goshim_lvl}_GOPATH+s}\${__CONDA_SHLVL_${_goshim_lvl}_GOPATH-}"
-export _GOSHIM_ML_ENV__O_GOPATH="${_goshim_c:-u}"
+export _GOSHIM_ML_ENV_CEE45B__O_GOPATH="${_goshim_c:-u}"
 export \
-	_GOSHIM_ML_ENV__O_CGO_CFLAGS="${CGO_CFLAGS+s}${CGO_CFLAGS-u}" \
-	_GOSHIM_ML_ENV__O_GO111MODULE="${GO111MODULE+s}${GO111MODULE-u}" \
-	_GOSHIM_ML_ENV__O_GOBIN="${GOBIN+s}${GOBIN-u}" \
-	_GOSHIM_ML_ENV__O_GOCACHE="${GOCACHE+s}${GOCACHE-u}" \
-	_GOSHIM_ML_ENV__O_GOFLAGS="${GOFLAGS+s}${GOFLAGS-u}" \
-	_GOSHIM_ML_ENV__O_GOROOT="${GOROOT+s}${GOROOT-u}" \
-	_GOSHIM_ML_ENV__O_GOTOOLCHAIN="${GOTOOLCHAIN+s}${GOTOOLCHAIN-u}" \
-	_GOSHIM_ML_ENV__O_PKG_CONFIG_PATH="${PKG_CONFIG_PATH+s}${PKG_CONFIG_PATH-u}" \
-	_GOSHIM_ML_ENV__SAVED=1
+	_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS="${CGO_CFLAGS+s}${CGO_CFLAGS-u}" \
+	_GOSHIM_ML_ENV_CEE45B__O_GO111MODULE="${GO111MODULE+s}${GO111MODULE-u}" \
+	_GOSHIM_ML_ENV_CEE45B__O_GOBIN="${GOBIN+s}${GOBIN-u}" \
+	_GOSHIM_ML_ENV_CEE45B__O_GOCACHE="${GOCACHE+s}${GOCACHE-u}" \
+	_GOSHIM_ML_ENV_CEE45B__O_GOFLAGS="${GOFLAGS+s}${GOFLAGS-u}" \
+	_GOSHIM_ML_ENV_CEE45B__O_GOROOT="${GOROOT+s}${GOROOT-u}" \
+	_GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN="${GOTOOLCHAIN+s}${GOTOOLCHAIN-u}" \
+	_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH="${PKG_CONFIG_PATH+s}${PKG_CONFIG_PATH-u}" \
+	_GOSHIM_ML_ENV_CEE45B__SAVED=1
 fi
 unset _goshim_c _goshim_lvl

@@ -3,7 +3,7 @@
 # Inputs: goshim.toml (sha256:337f06e9fa04876ccc1eeec4dc4b58a8a701bc16d8ea6883cca64b9d6e69e114)
 # Digest: sha256:8dd54626137354d27e00c8ac41a0e6aa3eebb13d1098ed9da7390fcf006343ba
 if ( $?tcsh ) then
-if ( $?_GOSHIM_ML_ENV__SAVED == 0 ) then
+if ( $?_GOSHIM_ML_ENV_CEE45B__SAVED == 0 ) then
 # conda exported its env_vars before any script ran, and kept the earlier
 # value as __CONDA_SHLVL_<previous level>_<NAME> only where one was set.
 set _goshim_lvl = 0
@@ -13,52 +13,52 @@ if ( $?CONDA_SHLVL ) then
 	endif
 endif
 if ( $?CGO_CFLAGS ) then
-	setenv _GOSHIM_ML_ENV__O_CGO_CFLAGS s${CGO_CFLAGS:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS s${CGO_CFLAGS:q}
 else
-	setenv _GOSHIM_ML_ENV__O_CGO_CFLAGS u
+	setenv _GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS u
 endif
 if ( $?GO111MODULE ) then
-	setenv _GOSHIM_ML_ENV__O_GO111MODULE s${GO111MODULE:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GO111MODULE s${GO111MODULE:q}
 else
-	setenv _GOSHIM_ML_ENV__O_GO111MODULE u
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GO111MODULE u
 endif
 if ( $?GOBIN ) then
-	setenv _GOSHIM_ML_ENV__O_GOBIN s${GOBIN:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOBIN s${GOBIN:q}
 else
-	setenv _GOSHIM_ML_ENV__O_GOBIN u
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOBIN u
 endif
 if ( $?GOCACHE ) then
-	setenv _GOSHIM_ML_ENV__O_GOCACHE s${GOCACHE:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOCACHE s${GOCACHE:q}
 else
-	setenv _GOSHIM_ML_ENV__O_GOCACHE u
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOCACHE u
 endif
 if ( $?GOFLAGS ) then
-	setenv _GOSHIM_ML_ENV__O_GOFLAGS s${GOFLAGS:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOFLAGS s${GOFLAGS:q}
 else
-	setenv _GOSHIM_ML_ENV__O_GOFLAGS u
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOFLAGS u
 endif
 eval 'set _goshim_c = $?__CONDA_SHLVL_'$_goshim_lvl'_GOPATH'
 if ( $_goshim_c == 1 ) then
-	eval 'setenv _GOSHIM_ML_ENV__O_GOPATH s${__CONDA_SHLVL_'$_goshim_lvl'_GOPATH:q}'
+	eval 'setenv _GOSHIM_ML_ENV_CEE45B__O_GOPATH s${__CONDA_SHLVL_'$_goshim_lvl'_GOPATH:q}'
 else
-	setenv _GOSHIM_ML_ENV__O_GOPATH u
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOPATH u
 endif
 if ( $?GOROOT ) then
-	setenv _GOSHIM_ML_ENV__O_GOROOT s${GOROOT:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOROOT s${GOROOT:q}
 else
-	setenv _GOSHIM_ML_ENV__O_GOROOT u
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOROOT u
 endif
 if ( $?GOTOOLCHAIN ) then
-	setenv _GOSHIM_ML_ENV__O_GOTOOLCHAIN s${GOTOOLCHAIN:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN s${GOTOOLCHAIN:q}
 else
-	setenv _GOSHIM_ML_ENV__O_GOTOOLCHAIN u
+	setenv _GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN u
 endif
 if ( $?PKG_CONFIG_PATH ) then
-	setenv _GOSHIM_ML_ENV__O_PKG_CONFIG_PATH s${PKG_CONFIG_PATH:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH s${PKG_CONFIG_PATH:q}
 else
-	setenv _GOSHIM_ML_ENV__O_PKG_CONFIG_PATH u
+	setenv _GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH u
 endif
-setenv _GOSHIM_ML_ENV__SAVED 1
+setenv _GOSHIM_ML_ENV_CEE45B__SAVED 1
 endif
 if ( $?CGO_CFLAGS ) then
 	set _goshim_v = ${CGO_CFLAGS:q}
@@ -79,8 +79,8 @@ else
 		endif
 	end
 endif
-if ( $?_GOSHIM_ML_ENV__P1_CGO_CFLAGS ) then
-	set _goshim_e = $_GOSHIM_ML_ENV__P1_CGO_CFLAGS:q
+if ( $?_GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS ) then
+	set _goshim_e = $_GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS:q
 set _goshim_x = ${_goshim_e:as/%/%p/:as/\//%f/:q}
 set _goshim_b = ( )
 set _goshim_d = 0
@@ -100,13 +100,13 @@ else
 endif
 set _goshim_e = '-I'${_goshim_r_CONDA_PREFIX:q}'/include'
 if ( x${_goshim_e:q} == x ) then
-	unsetenv _GOSHIM_ML_ENV__P1_CGO_CFLAGS
+	unsetenv _GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS
 else if ( ${_goshim_e:q} =~ *' '* ) then
-	unsetenv _GOSHIM_ML_ENV__P1_CGO_CFLAGS
+	unsetenv _GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS
 else
 	set _goshim_x = ${_goshim_e:as/%/%p/:as/\//%f/:q}
 	set _goshim_a = ( ${_goshim_x:q} $_goshim_a:gQ )
-	setenv _GOSHIM_ML_ENV__P1_CGO_CFLAGS ${_goshim_e:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS ${_goshim_e:q}
 endif
 set _goshim_v = ''
 set _goshim_i = 0
@@ -120,15 +120,15 @@ foreach _goshim_f ( $_goshim_a:gQ )
 end
 set _goshim_v = ${_goshim_v:as/%f/\//:as/%p/%/:q}
 if ( x${_goshim_v:q} == x && $?CGO_CFLAGS == 0 ) then
-	setenv _GOSHIM_ML_ENV__A_CGO_CFLAGS u
+	setenv _GOSHIM_ML_ENV_CEE45B__A_CGO_CFLAGS u
 else
 	setenv CGO_CFLAGS ${_goshim_v:q}
-	setenv _GOSHIM_ML_ENV__A_CGO_CFLAGS s${_goshim_v:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__A_CGO_CFLAGS s${_goshim_v:q}
 endif
 setenv GO111MODULE 'on'
 unsetenv GOBIN
-if ( $?_GOSHIM_ML_ENV__O_GOCACHE ) then
-	set _goshim_c = $_GOSHIM_ML_ENV__O_GOCACHE:q
+if ( $?_GOSHIM_ML_ENV_CEE45B__O_GOCACHE ) then
+	set _goshim_c = $_GOSHIM_ML_ENV_CEE45B__O_GOCACHE:q
 else
 	set _goshim_c = u
 endif
@@ -143,9 +143,9 @@ endif
 	setenv GOCACHE ${_goshim_r_HOME:q}'/.cache/go-build'
 endif
 setenv GOFLAGS '-mod=mod -ldflags=-X=main.v='\''1'\'''
-if ( $?_GOSHIM_ML_ENV__O_GOPATH ) then
-	if ( ${_GOSHIM_ML_ENV__O_GOPATH:q} =~ s* ) then
-		setenv GOPATH ${_GOSHIM_ML_ENV__O_GOPATH:s/s//:q}
+if ( $?_GOSHIM_ML_ENV_CEE45B__O_GOPATH ) then
+	if ( ${_GOSHIM_ML_ENV_CEE45B__O_GOPATH:q} =~ s* ) then
+		setenv GOPATH ${_GOSHIM_ML_ENV_CEE45B__O_GOPATH:s/s//:q}
 	else
 		unsetenv GOPATH
 	endif
@@ -172,8 +172,8 @@ else
 		endif
 	end
 endif
-if ( $?_GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH ) then
-	set _goshim_e = $_GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH:q
+if ( $?_GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH ) then
+	set _goshim_e = $_GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH:q
 set _goshim_x = ${_goshim_e:as/%/%p/:as/\//%f/:q}
 set _goshim_b = ( )
 set _goshim_d = 0
@@ -195,13 +195,13 @@ else
 endif
 set _goshim_e = ${_goshim_r_CONDA_PREFIX:q}'/lib/pkgconfig'
 if ( x${_goshim_e:q} == x ) then
-	unsetenv _GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH
+	unsetenv _GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH
 else if ( ${_goshim_e:q} =~ *':'* ) then
-	unsetenv _GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH
+	unsetenv _GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH
 else
 	set _goshim_x = ${_goshim_e:as/%/%p/:as/\//%f/:q}
 	set _goshim_a = ( $_goshim_a:gQ ${_goshim_x:q} )
-	setenv _GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH ${_goshim_e:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH ${_goshim_e:q}
 endif
 set _goshim_v = ''
 set _goshim_i = 0
@@ -215,10 +215,10 @@ foreach _goshim_f ( $_goshim_a:gQ )
 end
 set _goshim_v = ${_goshim_v:as/%f/\//:as/%p/%/:q}
 if ( x${_goshim_v:q} == x && $?PKG_CONFIG_PATH == 0 ) then
-	setenv _GOSHIM_ML_ENV__A_PKG_CONFIG_PATH u
+	setenv _GOSHIM_ML_ENV_CEE45B__A_PKG_CONFIG_PATH u
 else
 	setenv PKG_CONFIG_PATH ${_goshim_v:q}
-	setenv _GOSHIM_ML_ENV__A_PKG_CONFIG_PATH s${_goshim_v:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__A_PKG_CONFIG_PATH s${_goshim_v:q}
 endif
 if ( 1 ) then
 	# PATH: goshim owns only the entries it added (recorded in _GOSHIM_*), so
@@ -271,8 +271,8 @@ set _goshim_a = ( $_goshim_b:gQ )
 		end
 		unsetenv _GOSHIM_STALE_PATH
 	endif
-	if ( $?_GOSHIM_ML_ENV__T_PATH ) then
-		set _goshim_e = $_GOSHIM_ML_ENV__T_PATH:q
+	if ( $?_GOSHIM_ML_ENV_CEE45B__T_PATH ) then
+		set _goshim_e = $_GOSHIM_ML_ENV_CEE45B__T_PATH:q
 set _goshim_x = ${_goshim_e:as/%/%p/:as/\//%f/:q}
 set _goshim_b = ( )
 set _goshim_d = 0
@@ -285,22 +285,8 @@ foreach _goshim_f ( $_goshim_a:gQ )
 end
 set _goshim_a = ( $_goshim_b:gQ )
 	endif
-if ( $?_GOSHIM_ML_ENV__P2_PATH ) then
-	set _goshim_e = $_GOSHIM_ML_ENV__P2_PATH:q
-set _goshim_x = ${_goshim_e:as/%/%p/:as/\//%f/:q}
-set _goshim_b = ( )
-set _goshim_d = 0
-foreach _goshim_f ( $_goshim_a:gQ )
-	if ( $_goshim_d == 0 && x${_goshim_f:q} == x${_goshim_x:q} ) then
-		set _goshim_d = 1
-	else
-		set _goshim_b = ( $_goshim_b:gQ ${_goshim_f:gQ} )
-	endif
-end
-set _goshim_a = ( $_goshim_b:gQ )
-endif
-if ( $?_GOSHIM_ML_ENV__P1_PATH ) then
-	set _goshim_e = $_GOSHIM_ML_ENV__P1_PATH:q
+if ( $?_GOSHIM_ML_ENV_CEE45B__P2_PATH ) then
+	set _goshim_e = $_GOSHIM_ML_ENV_CEE45B__P2_PATH:q
 set _goshim_x = ${_goshim_e:as/%/%p/:as/\//%f/:q}
 set _goshim_b = ( )
 set _goshim_d = 0
@@ -313,8 +299,22 @@ foreach _goshim_f ( $_goshim_a:gQ )
 end
 set _goshim_a = ( $_goshim_b:gQ )
 endif
-if ( $?_GOSHIM_ML_ENV__X1_PATH ) then
-	set _goshim_e = $_GOSHIM_ML_ENV__X1_PATH:q
+if ( $?_GOSHIM_ML_ENV_CEE45B__P1_PATH ) then
+	set _goshim_e = $_GOSHIM_ML_ENV_CEE45B__P1_PATH:q
+set _goshim_x = ${_goshim_e:as/%/%p/:as/\//%f/:q}
+set _goshim_b = ( )
+set _goshim_d = 0
+foreach _goshim_f ( $_goshim_a:gQ )
+	if ( $_goshim_d == 0 && x${_goshim_f:q} == x${_goshim_x:q} ) then
+		set _goshim_d = 1
+	else
+		set _goshim_b = ( $_goshim_b:gQ ${_goshim_f:gQ} )
+	endif
+end
+set _goshim_a = ( $_goshim_b:gQ )
+endif
+if ( $?_GOSHIM_ML_ENV_CEE45B__X1_PATH ) then
+	set _goshim_e = $_GOSHIM_ML_ENV_CEE45B__X1_PATH:q
 set _goshim_x = ${_goshim_e:as/%/%p/:as/\//%f/:q}
 set _goshim_b = ( )
 set _goshim_d = 0
@@ -331,13 +331,13 @@ set _goshim_a = ( $_goshim_b:gQ )
 endif
 set _goshim_e = '/opt/with space'
 if ( x${_goshim_e:q} == x ) then
-	unsetenv _GOSHIM_ML_ENV__P2_PATH
+	unsetenv _GOSHIM_ML_ENV_CEE45B__P2_PATH
 else if ( ${_goshim_e:q} =~ *':'* ) then
-	unsetenv _GOSHIM_ML_ENV__P2_PATH
+	unsetenv _GOSHIM_ML_ENV_CEE45B__P2_PATH
 else
 	set _goshim_x = ${_goshim_e:as/%/%p/:as/\//%f/:q}
 	set _goshim_a = ( ${_goshim_x:q} $_goshim_a:gQ )
-	setenv _GOSHIM_ML_ENV__P2_PATH ${_goshim_e:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__P2_PATH ${_goshim_e:q}
 endif
 if ( $?HOME ) then
 	set _goshim_r_HOME = ${HOME:q}
@@ -346,23 +346,23 @@ else
 endif
 set _goshim_e = ${_goshim_r_HOME:q}'/go/bin'
 if ( x${_goshim_e:q} == x ) then
-	unsetenv _GOSHIM_ML_ENV__P1_PATH
+	unsetenv _GOSHIM_ML_ENV_CEE45B__P1_PATH
 else if ( ${_goshim_e:q} =~ *':'* ) then
-	unsetenv _GOSHIM_ML_ENV__P1_PATH
+	unsetenv _GOSHIM_ML_ENV_CEE45B__P1_PATH
 else
 	set _goshim_x = ${_goshim_e:as/%/%p/:as/\//%f/:q}
 	set _goshim_a = ( ${_goshim_x:q} $_goshim_a:gQ )
-	setenv _GOSHIM_ML_ENV__P1_PATH ${_goshim_e:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__P1_PATH ${_goshim_e:q}
 endif
 set _goshim_e = '/opt/last'
 if ( x${_goshim_e:q} == x ) then
-	unsetenv _GOSHIM_ML_ENV__X1_PATH
+	unsetenv _GOSHIM_ML_ENV_CEE45B__X1_PATH
 else if ( ${_goshim_e:q} =~ *':'* ) then
-	unsetenv _GOSHIM_ML_ENV__X1_PATH
+	unsetenv _GOSHIM_ML_ENV_CEE45B__X1_PATH
 else
 	set _goshim_x = ${_goshim_e:as/%/%p/:as/\//%f/:q}
 	set _goshim_a = ( $_goshim_a:gQ ${_goshim_x:q} )
-	setenv _GOSHIM_ML_ENV__X1_PATH ${_goshim_e:q}
+	setenv _GOSHIM_ML_ENV_CEE45B__X1_PATH ${_goshim_e:q}
 endif
 set _goshim_v = ''
 set _goshim_i = 0
@@ -480,7 +480,7 @@ endif
 		endif
 	endif
 	if ( x${_goshim_root:q} == x ) then
-		unsetenv _GOSHIM_ML_ENV__T_PATH
+		unsetenv _GOSHIM_ML_ENV_CEE45B__T_PATH
 		echo 'goshim: no system Go found (looked at [go] root, PATH outside conda, /usr/local/go, /usr/lib/go, ~/sdk/go*, Homebrew); the env'"'"'s own go stays in use. Fix: install Go, or set [go] root in goshim.toml and regenerate.' >& /dev/stderr
 	else
 		if ( $?PATH ) then
@@ -492,7 +492,7 @@ endif
 		else
 			setenv PATH ${_goshim_root:q}/bin
 		endif
-		setenv _GOSHIM_ML_ENV__T_PATH ${_goshim_root:q}/bin
+		setenv _GOSHIM_ML_ENV_CEE45B__T_PATH ${_goshim_root:q}/bin
 		unsetenv GOROOT
 	endif
 endif

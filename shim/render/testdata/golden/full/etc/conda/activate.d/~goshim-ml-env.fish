@@ -16,7 +16,7 @@ set -l _goshim_p
 set -l _goshim_d
 set -l _goshim_g
 set -l _goshim_root
-if test -z "$_GOSHIM_ML_ENV__SAVED"
+if test -z "$_GOSHIM_ML_ENV_CEE45B__SAVED"
     # conda exported its env_vars before any script ran, and kept the earlier
     # value as __CONDA_SHLVL_<previous level>_<NAME> only where one was set.
     set _goshim_lvl 0
@@ -24,57 +24,57 @@ if test -z "$_GOSHIM_ML_ENV__SAVED"
         set _goshim_lvl (builtin math "$CONDA_SHLVL" - 1)
     end
     if set -q CGO_CFLAGS
-        set -gx _GOSHIM_ML_ENV__O_CGO_CFLAGS "s$CGO_CFLAGS"
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS "s$CGO_CFLAGS"
     else
-        set -gx _GOSHIM_ML_ENV__O_CGO_CFLAGS u
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS u
     end
     if set -q GO111MODULE
-        set -gx _GOSHIM_ML_ENV__O_GO111MODULE "s$GO111MODULE"
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GO111MODULE "s$GO111MODULE"
     else
-        set -gx _GOSHIM_ML_ENV__O_GO111MODULE u
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GO111MODULE u
     end
     if set -q GOBIN
-        set -gx _GOSHIM_ML_ENV__O_GOBIN "s$GOBIN"
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOBIN "s$GOBIN"
     else
-        set -gx _GOSHIM_ML_ENV__O_GOBIN u
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOBIN u
     end
     if set -q GOCACHE
-        set -gx _GOSHIM_ML_ENV__O_GOCACHE "s$GOCACHE"
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOCACHE "s$GOCACHE"
     else
-        set -gx _GOSHIM_ML_ENV__O_GOCACHE u
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOCACHE u
     end
     if set -q GOFLAGS
-        set -gx _GOSHIM_ML_ENV__O_GOFLAGS "s$GOFLAGS"
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOFLAGS "s$GOFLAGS"
     else
-        set -gx _GOSHIM_ML_ENV__O_GOFLAGS u
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOFLAGS u
     end
     set _goshim_n "__CONDA_SHLVL_$_goshim_lvl"_GOPATH
     if set -q $_goshim_n
-        set -gx _GOSHIM_ML_ENV__O_GOPATH "s$$_goshim_n"
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOPATH "s$$_goshim_n"
     else
-        set -gx _GOSHIM_ML_ENV__O_GOPATH u
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOPATH u
     end
     if set -q GOROOT
-        set -gx _GOSHIM_ML_ENV__O_GOROOT "s$GOROOT"
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOROOT "s$GOROOT"
     else
-        set -gx _GOSHIM_ML_ENV__O_GOROOT u
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOROOT u
     end
     if set -q GOTOOLCHAIN
-        set -gx _GOSHIM_ML_ENV__O_GOTOOLCHAIN "s$GOTOOLCHAIN"
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN "s$GOTOOLCHAIN"
     else
-        set -gx _GOSHIM_ML_ENV__O_GOTOOLCHAIN u
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN u
     end
     if set -q PKG_CONFIG_PATH
-        set -gx _GOSHIM_ML_ENV__O_PKG_CONFIG_PATH "s$PKG_CONFIG_PATH"
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH "s$PKG_CONFIG_PATH"
     else
-        set -gx _GOSHIM_ML_ENV__O_PKG_CONFIG_PATH u
+        set -gx _GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH u
     end
-    set -gx _GOSHIM_ML_ENV__SAVED 1
+    set -gx _GOSHIM_ML_ENV_CEE45B__SAVED 1
 end
 set _goshim_s ' '
 set _goshim_v "$CGO_CFLAGS"
-if set -q _GOSHIM_ML_ENV__P1_CGO_CFLAGS
-    set _goshim_e "$_GOSHIM_ML_ENV__P1_CGO_CFLAGS"
+if set -q _GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS
+    set _goshim_e "$_GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS"
     set _goshim_t (string split -m 1 -- "$_goshim_s$_goshim_e$_goshim_s" "$_goshim_s$_goshim_v$_goshim_s")
     if set -q _goshim_t[2]
         # join the two sides, then drop the outer separators
@@ -90,15 +90,15 @@ if test -n "$_goshim_e"
     else
         set _goshim_v "$_goshim_e"
     end
-    set -gx _GOSHIM_ML_ENV__P1_CGO_CFLAGS "$_goshim_e"
+    set -gx _GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS "$_goshim_e"
 else
-    set -e -g _GOSHIM_ML_ENV__P1_CGO_CFLAGS
+    set -e -g _GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS
 end
 if test -n "$_goshim_v"; or set -q CGO_CFLAGS
     set -gx CGO_CFLAGS "$_goshim_v"
-    set -gx _GOSHIM_ML_ENV__A_CGO_CFLAGS "s$_goshim_v"
+    set -gx _GOSHIM_ML_ENV_CEE45B__A_CGO_CFLAGS "s$_goshim_v"
 else
-    set -gx _GOSHIM_ML_ENV__A_CGO_CFLAGS u
+    set -gx _GOSHIM_ML_ENV_CEE45B__A_CGO_CFLAGS u
 end
 set -gx GO111MODULE on
 set -e -g GOBIN
@@ -106,7 +106,7 @@ if set -qx GOBIN
     # a universal variable (set -Ux) shows through: export it empty
     set -gx GOBIN ''
 end
-if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV__O_GOCACHE"
+if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV_CEE45B__O_GOCACHE"
     set -e -g GOCACHE
     if not set -qx GOCACHE; or test "x$GOCACHE" != "x$_goshim_c"
         set -gx GOCACHE "$_goshim_c"
@@ -115,7 +115,7 @@ else
     set -gx GOCACHE "$HOME"'/.cache/go-build'
 end
 set -gx GOFLAGS '-mod=mod -ldflags=-X=main.v=\'1\''
-if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV__O_GOPATH"
+if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV_CEE45B__O_GOPATH"
     set -e -g GOPATH
     if not set -qx GOPATH; or test "x$GOPATH" != "x$_goshim_c"
         set -gx GOPATH "$_goshim_c"
@@ -126,8 +126,8 @@ end
 set -gx GOTOOLCHAIN 'go1.22.3+auto'
 set _goshim_s :
 set _goshim_v "$PKG_CONFIG_PATH"
-if set -q _GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH
-    set _goshim_e "$_GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH"
+if set -q _GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH
+    set _goshim_e "$_GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH"
     set _goshim_t (string split -r -m 1 -- "$_goshim_s$_goshim_e$_goshim_s" "$_goshim_s$_goshim_v$_goshim_s")
     if set -q _goshim_t[2]
         # join the two sides, then drop the outer separators
@@ -143,15 +143,15 @@ if test -n "$_goshim_e"
     else
         set _goshim_v "$_goshim_e"
     end
-    set -gx _GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH "$_goshim_e"
+    set -gx _GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH "$_goshim_e"
 else
-    set -e -g _GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH
+    set -e -g _GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH
 end
 if test -n "$_goshim_v"; or set -q PKG_CONFIG_PATH
     set -gx PKG_CONFIG_PATH "$_goshim_v"
-    set -gx _GOSHIM_ML_ENV__A_PKG_CONFIG_PATH "s$_goshim_v"
+    set -gx _GOSHIM_ML_ENV_CEE45B__A_PKG_CONFIG_PATH "s$_goshim_v"
 else
-    set -gx _GOSHIM_ML_ENV__A_PKG_CONFIG_PATH u
+    set -gx _GOSHIM_ML_ENV_CEE45B__A_PKG_CONFIG_PATH u
 end
 # PATH is a list in fish. goshim owns only the entries it added (recorded in
 # _GOSHIM_*), so entries the user adds while active survive deactivation.
@@ -168,32 +168,32 @@ if test -n "$_GOSHIM_STALE_PATH"
     end
     set -e -g _GOSHIM_STALE_PATH
 end
-if set -q _GOSHIM_ML_ENV__T_PATH
-    set _goshim_e "$_GOSHIM_ML_ENV__T_PATH"
+if set -q _GOSHIM_ML_ENV_CEE45B__T_PATH
+    set _goshim_e "$_GOSHIM_ML_ENV_CEE45B__T_PATH"
     for _goshim_x in (string split -- : "$_goshim_e")
         if set _goshim_i (builtin contains -i -- "$_goshim_x" $PATH)
             set -e -g PATH[$_goshim_i]
         end
     end
 end
-if set -q _GOSHIM_ML_ENV__P2_PATH
-    set _goshim_e "$_GOSHIM_ML_ENV__P2_PATH"
+if set -q _GOSHIM_ML_ENV_CEE45B__P2_PATH
+    set _goshim_e "$_GOSHIM_ML_ENV_CEE45B__P2_PATH"
     for _goshim_x in (string split -- : "$_goshim_e")
         if set _goshim_i (builtin contains -i -- "$_goshim_x" $PATH)
             set -e -g PATH[$_goshim_i]
         end
     end
 end
-if set -q _GOSHIM_ML_ENV__P1_PATH
-    set _goshim_e "$_GOSHIM_ML_ENV__P1_PATH"
+if set -q _GOSHIM_ML_ENV_CEE45B__P1_PATH
+    set _goshim_e "$_GOSHIM_ML_ENV_CEE45B__P1_PATH"
     for _goshim_x in (string split -- : "$_goshim_e")
         if set _goshim_i (builtin contains -i -- "$_goshim_x" $PATH)
             set -e -g PATH[$_goshim_i]
         end
     end
 end
-if set -q _GOSHIM_ML_ENV__X1_PATH
-    set _goshim_e "$_GOSHIM_ML_ENV__X1_PATH"
+if set -q _GOSHIM_ML_ENV_CEE45B__X1_PATH
+    set _goshim_e "$_GOSHIM_ML_ENV_CEE45B__X1_PATH"
     for _goshim_x in (string split -- : "$_goshim_e")
         if set _goshim_i (builtin contains -i -- "$_goshim_x" $PATH[-1..1])
             set -e -g PATH[-$_goshim_i]
@@ -207,9 +207,9 @@ if test -n "$_goshim_e"
     else
         set -gx PATH "$_goshim_e"
     end
-    set -gx _GOSHIM_ML_ENV__P2_PATH "$_goshim_e"
+    set -gx _GOSHIM_ML_ENV_CEE45B__P2_PATH "$_goshim_e"
 else
-    set -e -g _GOSHIM_ML_ENV__P2_PATH
+    set -e -g _GOSHIM_ML_ENV_CEE45B__P2_PATH
 end
 set _goshim_e "$HOME"/go/bin
 if test -n "$_goshim_e"
@@ -218,9 +218,9 @@ if test -n "$_goshim_e"
     else
         set -gx PATH "$_goshim_e"
     end
-    set -gx _GOSHIM_ML_ENV__P1_PATH "$_goshim_e"
+    set -gx _GOSHIM_ML_ENV_CEE45B__P1_PATH "$_goshim_e"
 else
-    set -e -g _GOSHIM_ML_ENV__P1_PATH
+    set -e -g _GOSHIM_ML_ENV_CEE45B__P1_PATH
 end
 set _goshim_e /opt/last
 if test -n "$_goshim_e"
@@ -229,9 +229,9 @@ if test -n "$_goshim_e"
     else
         set -gx PATH "$_goshim_e"
     end
-    set -gx _GOSHIM_ML_ENV__X1_PATH "$_goshim_e"
+    set -gx _GOSHIM_ML_ENV_CEE45B__X1_PATH "$_goshim_e"
 else
-    set -e -g _GOSHIM_ML_ENV__X1_PATH
+    set -e -g _GOSHIM_ML_ENV_CEE45B__X1_PATH
 end
 # Toolchain: find the system Go and put its bin/ ahead of the env's.
 set _goshim_root
@@ -296,14 +296,14 @@ if test -n "$_goshim_root"
     else
         set -gx PATH "$_goshim_root/bin"
     end
-    set -gx _GOSHIM_ML_ENV__T_PATH "$_goshim_root/bin"
+    set -gx _GOSHIM_ML_ENV_CEE45B__T_PATH "$_goshim_root/bin"
     set -e -g GOROOT
     if set -qx GOROOT
         # a universal variable (set -Ux) shows through: export it empty
         set -gx GOROOT ''
     end
 else
-    set -e -g _GOSHIM_ML_ENV__T_PATH
+    set -e -g _GOSHIM_ML_ENV_CEE45B__T_PATH
     builtin printf '%s\n' "goshim: no system Go found (looked at [go] root, PATH outside conda, /usr/local/go, /usr/lib/go, ~/sdk/go*, Homebrew); the env's own go stays in use. Fix: install Go, or set [go] root in goshim.toml and regenerate." >&2
 end
 set -e -l _goshim_lvl _goshim_n _goshim_c _goshim_s _goshim_v _goshim_e _goshim_t _goshim_x _goshim_i _goshim_p _goshim_d _goshim_g _goshim_root

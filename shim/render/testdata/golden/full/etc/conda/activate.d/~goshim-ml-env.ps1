@@ -38,7 +38,7 @@
         return $d
     }
     # the save hook may not have run (pixi, or a hook dot-sourced by hand): save now
-    if ([string]::IsNullOrEmpty($Env:_GOSHIM_ML_ENV__SAVED)) {
+    if ([string]::IsNullOrEmpty($Env:_GOSHIM_ML_ENV_CEE45B__SAVED)) {
         # The original of every managed variable, from before conda activate.
         # On Windows empty environment variables do not exist (nothing there
         # creates one), so a set-but-empty original reads as unset there. pwsh
@@ -49,61 +49,61 @@
         $lvl = 0
         $x = [string]$Env:CONDA_SHLVL
         if ($x -cmatch '^[0-9]{1,9}$' -and [int]$x -gt 0) { $lvl = [int]$x - 1 }
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__O_CGO_CFLAGS', (& $enc 'CGO_CFLAGS'))
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__O_GO111MODULE', (& $enc 'GO111MODULE'))
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__O_GOBIN', (& $enc 'GOBIN'))
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__O_GOCACHE', (& $enc 'GOCACHE'))
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__O_GOFLAGS', (& $enc 'GOFLAGS'))
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS', (& $enc 'CGO_CFLAGS'))
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__O_GO111MODULE', (& $enc 'GO111MODULE'))
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__O_GOBIN', (& $enc 'GOBIN'))
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__O_GOCACHE', (& $enc 'GOCACHE'))
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__O_GOFLAGS', (& $enc 'GOFLAGS'))
         $x = [Environment]::GetEnvironmentVariable('__CONDA_SHLVL_' + $lvl + '_GOPATH')
         if ($null -eq $x) { $x = 'u' } else { $x = 's' + $x }
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__O_GOPATH', $x)
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__O_GOROOT', (& $enc 'GOROOT'))
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__O_GOTOOLCHAIN', (& $enc 'GOTOOLCHAIN'))
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__O_PKG_CONFIG_PATH', (& $enc 'PKG_CONFIG_PATH'))
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__SAVED', '1')
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__O_GOPATH', $x)
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__O_GOROOT', (& $enc 'GOROOT'))
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN', (& $enc 'GOTOOLCHAIN'))
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH', (& $enc 'PKG_CONFIG_PATH'))
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__SAVED', '1')
     }
     $s = ' '
     $cur = $Env:CGO_CFLAGS
     $v = [string]$cur
-    $e = $Env:_GOSHIM_ML_ENV__P1_CGO_CFLAGS
+    $e = $Env:_GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS
     if ($null -ne $e) { $v = & $remove $v $e $s $true }
     $e = ('-I' + [string]$Env:CONDA_PREFIX + '/include')
     if ($e -cne '') {
         if ($v -ceq '') { $v = $e } else { $v = $e + $s + $v }
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__P1_CGO_CFLAGS', $e)
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS', $e)
     } else {
-        & $unset '_GOSHIM_ML_ENV__P1_CGO_CFLAGS'
+        & $unset '_GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS'
     }
     # write only a change: an unset variable stays unset when nothing was added
     if ($v -cne [string]$cur) { [Environment]::SetEnvironmentVariable('CGO_CFLAGS', $v) }
     # record what the variable now is, as this host stores it
-    [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__A_CGO_CFLAGS', (& $enc 'CGO_CFLAGS'))
+    [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__A_CGO_CFLAGS', (& $enc 'CGO_CFLAGS'))
     [Environment]::SetEnvironmentVariable('GO111MODULE', 'on')
     & $unset 'GOBIN'
-    if (& $isSet $Env:_GOSHIM_ML_ENV__O_GOCACHE) {
-        & $dec 'GOCACHE' $Env:_GOSHIM_ML_ENV__O_GOCACHE
+    if (& $isSet $Env:_GOSHIM_ML_ENV_CEE45B__O_GOCACHE) {
+        & $dec 'GOCACHE' $Env:_GOSHIM_ML_ENV_CEE45B__O_GOCACHE
     } else {
         [Environment]::SetEnvironmentVariable('GOCACHE', ([string]$Env:HOME + '/.cache/go-build'))
     }
     [Environment]::SetEnvironmentVariable('GOFLAGS', '-mod=mod -ldflags=-X=main.v=''1''')
-    & $dec 'GOPATH' $Env:_GOSHIM_ML_ENV__O_GOPATH
+    & $dec 'GOPATH' $Env:_GOSHIM_ML_ENV_CEE45B__O_GOPATH
     [Environment]::SetEnvironmentVariable('GOTOOLCHAIN', 'go1.22.3+auto')
     $s = $ps
     $cur = $Env:PKG_CONFIG_PATH
     $v = [string]$cur
-    $e = $Env:_GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH
+    $e = $Env:_GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH
     if ($null -ne $e) { $v = & $remove $v $e $s $false }
     $e = ([string]$Env:CONDA_PREFIX + '/lib/pkgconfig')
     if ($e -cne '') {
         if ($v -ceq '') { $v = $e } else { $v = $v + $s + $e }
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH', $e)
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH', $e)
     } else {
-        & $unset '_GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH'
+        & $unset '_GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH'
     }
     # write only a change: an unset variable stays unset when nothing was added
     if ($v -cne [string]$cur) { [Environment]::SetEnvironmentVariable('PKG_CONFIG_PATH', $v) }
     # record what the variable now is, as this host stores it
-    [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__A_PKG_CONFIG_PATH', (& $enc 'PKG_CONFIG_PATH'))
+    [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__A_PKG_CONFIG_PATH', (& $enc 'PKG_CONFIG_PATH'))
     # PATH: goshim owns only the entries it added (recorded in _GOSHIM_*), so
     # entries the user adds while active survive deactivation.
     $s = $ps
@@ -116,34 +116,34 @@
         }
         & $unset '_GOSHIM_STALE_PATH'
     }
-    $e = $Env:_GOSHIM_ML_ENV__T_PATH
+    $e = $Env:_GOSHIM_ML_ENV_CEE45B__T_PATH
     if ($null -ne $e) { $v = & $remove $v $e $s $true }
-    $e = $Env:_GOSHIM_ML_ENV__P2_PATH
+    $e = $Env:_GOSHIM_ML_ENV_CEE45B__P2_PATH
     if ($null -ne $e) { $v = & $remove $v $e $s $true }
-    $e = $Env:_GOSHIM_ML_ENV__P1_PATH
+    $e = $Env:_GOSHIM_ML_ENV_CEE45B__P1_PATH
     if ($null -ne $e) { $v = & $remove $v $e $s $true }
-    $e = $Env:_GOSHIM_ML_ENV__X1_PATH
+    $e = $Env:_GOSHIM_ML_ENV_CEE45B__X1_PATH
     if ($null -ne $e) { $v = & $remove $v $e $s $false }
     $e = '/opt/with space'
     if ($e -cne '') {
         if ($v -ceq '') { $v = $e } else { $v = $e + $s + $v }
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__P2_PATH', $e)
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__P2_PATH', $e)
     } else {
-        & $unset '_GOSHIM_ML_ENV__P2_PATH'
+        & $unset '_GOSHIM_ML_ENV_CEE45B__P2_PATH'
     }
     $e = ($HOME + '/go/bin')
     if ($e -cne '') {
         if ($v -ceq '') { $v = $e } else { $v = $e + $s + $v }
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__P1_PATH', $e)
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__P1_PATH', $e)
     } else {
-        & $unset '_GOSHIM_ML_ENV__P1_PATH'
+        & $unset '_GOSHIM_ML_ENV_CEE45B__P1_PATH'
     }
     $e = '/opt/last'
     if ($e -cne '') {
         if ($v -ceq '') { $v = $e } else { $v = $v + $s + $e }
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__X1_PATH', $e)
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__X1_PATH', $e)
     } else {
-        & $unset '_GOSHIM_ML_ENV__X1_PATH'
+        & $unset '_GOSHIM_ML_ENV_CEE45B__X1_PATH'
     }
     if ($v -cne [string]$Env:PATH) { [Environment]::SetEnvironmentVariable('PATH', $v) }
     # Toolchain: find the system Go and put its bin folder ahead of the env's.
@@ -244,10 +244,10 @@
         $e = $root + $ds + 'bin'
         if ([string]::IsNullOrEmpty($Env:PATH)) { $v = $e } else { $v = $e + $ps + $Env:PATH }
         [Environment]::SetEnvironmentVariable('PATH', $v)
-        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV__T_PATH', $e)
+        [Environment]::SetEnvironmentVariable('_GOSHIM_ML_ENV_CEE45B__T_PATH', $e)
         & $unset 'GOROOT'
     } else {
-        & $unset '_GOSHIM_ML_ENV__T_PATH'
+        & $unset '_GOSHIM_ML_ENV_CEE45B__T_PATH'
         [Console]::Error.WriteLine('goshim: no system Go found (looked at [go] root, PATH outside conda, Program Files\Go, C:\Go, /usr/local/go, /usr/lib/go, ~/sdk/go*, Homebrew); the env''s own go stays in use. Fix: install Go, or set [go] root in goshim.toml and regenerate.')
     }
 }

@@ -9,7 +9,7 @@ if [ -n "${BASH_VERSION-}" ]; then
 	eval 'shopt -q nocasematch' && _goshim_bo="$_goshim_bo nocasematch"
 	[ -z "$_goshim_bo" ] || eval "shopt -u $_goshim_bo"
 fi
-if [ -z "${_GOSHIM_ML_ENV__SAVED-}" ]; then
+if [ -z "${_GOSHIM_ML_ENV_CEE45B__SAVED-}" ]; then
 # conda exported its env_vars before any script ran, and kept the earlier
 # value as __CONDA_SHLVL_<previous level>_<NAME> only where one was set.
 case ${CONDA_SHLVL-} in
@@ -17,22 +17,22 @@ case ${CONDA_SHLVL-} in
 *) _goshim_lvl=$((CONDA_SHLVL - 1)) ;;
 esac
 eval "_goshim_c=\${__CONDA_SHLVL_${_goshim_lvl}_GOPATH+s}\${__CONDA_SHLVL_${_goshim_lvl}_GOPATH-}"
-export _GOSHIM_ML_ENV__O_GOPATH="${_goshim_c:-u}"
+export _GOSHIM_ML_ENV_CEE45B__O_GOPATH="${_goshim_c:-u}"
 export \
-	_GOSHIM_ML_ENV__O_CGO_CFLAGS="${CGO_CFLAGS+s}${CGO_CFLAGS-u}" \
-	_GOSHIM_ML_ENV__O_GO111MODULE="${GO111MODULE+s}${GO111MODULE-u}" \
-	_GOSHIM_ML_ENV__O_GOBIN="${GOBIN+s}${GOBIN-u}" \
-	_GOSHIM_ML_ENV__O_GOCACHE="${GOCACHE+s}${GOCACHE-u}" \
-	_GOSHIM_ML_ENV__O_GOFLAGS="${GOFLAGS+s}${GOFLAGS-u}" \
-	_GOSHIM_ML_ENV__O_GOROOT="${GOROOT+s}${GOROOT-u}" \
-	_GOSHIM_ML_ENV__O_GOTOOLCHAIN="${GOTOOLCHAIN+s}${GOTOOLCHAIN-u}" \
-	_GOSHIM_ML_ENV__O_PKG_CONFIG_PATH="${PKG_CONFIG_PATH+s}${PKG_CONFIG_PATH-u}" \
-	_GOSHIM_ML_ENV__SAVED=1
+	_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS="${CGO_CFLAGS+s}${CGO_CFLAGS-u}" \
+	_GOSHIM_ML_ENV_CEE45B__O_GO111MODULE="${GO111MODULE+s}${GO111MODULE-u}" \
+	_GOSHIM_ML_ENV_CEE45B__O_GOBIN="${GOBIN+s}${GOBIN-u}" \
+	_GOSHIM_ML_ENV_CEE45B__O_GOCACHE="${GOCACHE+s}${GOCACHE-u}" \
+	_GOSHIM_ML_ENV_CEE45B__O_GOFLAGS="${GOFLAGS+s}${GOFLAGS-u}" \
+	_GOSHIM_ML_ENV_CEE45B__O_GOROOT="${GOROOT+s}${GOROOT-u}" \
+	_GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN="${GOTOOLCHAIN+s}${GOTOOLCHAIN-u}" \
+	_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH="${PKG_CONFIG_PATH+s}${PKG_CONFIG_PATH-u}" \
+	_GOSHIM_ML_ENV_CEE45B__SAVED=1
 fi
 _goshim_s=' '
 _goshim_v=${CGO_CFLAGS-}
-if [ -n "${_GOSHIM_ML_ENV__P1_CGO_CFLAGS+x}" ]; then
-	_goshim_e=$_GOSHIM_ML_ENV__P1_CGO_CFLAGS
+if [ -n "${_GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS+x}" ]; then
+	_goshim_e=$_GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS
 case "$_goshim_s$_goshim_v$_goshim_s" in
 *"$_goshim_s$_goshim_e$_goshim_s"*)
 	_goshim_t=$_goshim_s$_goshim_v$_goshim_s
@@ -45,32 +45,32 @@ fi
 _goshim_e='-I'"${CONDA_PREFIX-}"'/include'
 if [ -n "$_goshim_e" ]; then
 	_goshim_v=$_goshim_e${_goshim_v:+$_goshim_s$_goshim_v}
-	export _GOSHIM_ML_ENV__P1_CGO_CFLAGS="$_goshim_e"
+	export _GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS="$_goshim_e"
 else
-	unset _GOSHIM_ML_ENV__P1_CGO_CFLAGS
+	unset _GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS
 fi
 if [ -n "$_goshim_v" ] || [ -n "${CGO_CFLAGS+x}" ]; then
 	export CGO_CFLAGS="$_goshim_v"
-	export _GOSHIM_ML_ENV__A_CGO_CFLAGS="s$_goshim_v"
+	export _GOSHIM_ML_ENV_CEE45B__A_CGO_CFLAGS="s$_goshim_v"
 else
-	export _GOSHIM_ML_ENV__A_CGO_CFLAGS=u
+	export _GOSHIM_ML_ENV_CEE45B__A_CGO_CFLAGS=u
 fi
 export GO111MODULE='on'
 unset GOBIN
-case ${_GOSHIM_ML_ENV__O_GOCACHE-u} in
-s*) export GOCACHE="${_GOSHIM_ML_ENV__O_GOCACHE#s}" ;;
+case ${_GOSHIM_ML_ENV_CEE45B__O_GOCACHE-u} in
+s*) export GOCACHE="${_GOSHIM_ML_ENV_CEE45B__O_GOCACHE#s}" ;;
 *) export GOCACHE="${HOME-}"'/.cache/go-build' ;;
 esac
 export GOFLAGS='-mod=mod -ldflags=-X=main.v='\''1'\'''
-case ${_GOSHIM_ML_ENV__O_GOPATH-u} in
-s*) export GOPATH="${_GOSHIM_ML_ENV__O_GOPATH#s}" ;;
+case ${_GOSHIM_ML_ENV_CEE45B__O_GOPATH-u} in
+s*) export GOPATH="${_GOSHIM_ML_ENV_CEE45B__O_GOPATH#s}" ;;
 *) unset GOPATH ;;
 esac
 export GOTOOLCHAIN='go1.22.3+auto'
 _goshim_s=:
 _goshim_v=${PKG_CONFIG_PATH-}
-if [ -n "${_GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH+x}" ]; then
-	_goshim_e=$_GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH
+if [ -n "${_GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH+x}" ]; then
+	_goshim_e=$_GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH
 case "$_goshim_s$_goshim_v$_goshim_s" in
 *"$_goshim_s$_goshim_e$_goshim_s"*)
 	_goshim_t=$_goshim_s$_goshim_v$_goshim_s
@@ -83,15 +83,15 @@ fi
 _goshim_e="${CONDA_PREFIX-}"'/lib/pkgconfig'
 if [ -n "$_goshim_e" ]; then
 	_goshim_v=${_goshim_v:+$_goshim_v$_goshim_s}$_goshim_e
-	export _GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH="$_goshim_e"
+	export _GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH="$_goshim_e"
 else
-	unset _GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH
+	unset _GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH
 fi
 if [ -n "$_goshim_v" ] || [ -n "${PKG_CONFIG_PATH+x}" ]; then
 	export PKG_CONFIG_PATH="$_goshim_v"
-	export _GOSHIM_ML_ENV__A_PKG_CONFIG_PATH="s$_goshim_v"
+	export _GOSHIM_ML_ENV_CEE45B__A_PKG_CONFIG_PATH="s$_goshim_v"
 else
-	export _GOSHIM_ML_ENV__A_PKG_CONFIG_PATH=u
+	export _GOSHIM_ML_ENV_CEE45B__A_PKG_CONFIG_PATH=u
 fi
 # PATH: goshim owns only the entries it added (recorded in _GOSHIM_*), so
 # entries the user adds while active survive deactivation.
@@ -116,8 +116,8 @@ esac
 	done
 	unset _GOSHIM_STALE_PATH
 fi
-if [ -n "${_GOSHIM_ML_ENV__T_PATH+x}" ]; then
-	_goshim_e=$_GOSHIM_ML_ENV__T_PATH
+if [ -n "${_GOSHIM_ML_ENV_CEE45B__T_PATH+x}" ]; then
+	_goshim_e=$_GOSHIM_ML_ENV_CEE45B__T_PATH
 case "$_goshim_s$_goshim_v$_goshim_s" in
 *"$_goshim_s$_goshim_e$_goshim_s"*)
 	_goshim_t=$_goshim_s$_goshim_v$_goshim_s
@@ -127,8 +127,8 @@ case "$_goshim_s$_goshim_v$_goshim_s" in
 	;;
 esac
 fi
-if [ -n "${_GOSHIM_ML_ENV__P2_PATH+x}" ]; then
-	_goshim_e=$_GOSHIM_ML_ENV__P2_PATH
+if [ -n "${_GOSHIM_ML_ENV_CEE45B__P2_PATH+x}" ]; then
+	_goshim_e=$_GOSHIM_ML_ENV_CEE45B__P2_PATH
 case "$_goshim_s$_goshim_v$_goshim_s" in
 *"$_goshim_s$_goshim_e$_goshim_s"*)
 	_goshim_t=$_goshim_s$_goshim_v$_goshim_s
@@ -138,8 +138,8 @@ case "$_goshim_s$_goshim_v$_goshim_s" in
 	;;
 esac
 fi
-if [ -n "${_GOSHIM_ML_ENV__P1_PATH+x}" ]; then
-	_goshim_e=$_GOSHIM_ML_ENV__P1_PATH
+if [ -n "${_GOSHIM_ML_ENV_CEE45B__P1_PATH+x}" ]; then
+	_goshim_e=$_GOSHIM_ML_ENV_CEE45B__P1_PATH
 case "$_goshim_s$_goshim_v$_goshim_s" in
 *"$_goshim_s$_goshim_e$_goshim_s"*)
 	_goshim_t=$_goshim_s$_goshim_v$_goshim_s
@@ -149,8 +149,8 @@ case "$_goshim_s$_goshim_v$_goshim_s" in
 	;;
 esac
 fi
-if [ -n "${_GOSHIM_ML_ENV__X1_PATH+x}" ]; then
-	_goshim_e=$_GOSHIM_ML_ENV__X1_PATH
+if [ -n "${_GOSHIM_ML_ENV_CEE45B__X1_PATH+x}" ]; then
+	_goshim_e=$_GOSHIM_ML_ENV_CEE45B__X1_PATH
 case "$_goshim_s$_goshim_v$_goshim_s" in
 *"$_goshim_s$_goshim_e$_goshim_s"*)
 	_goshim_t=$_goshim_s$_goshim_v$_goshim_s
@@ -163,23 +163,23 @@ fi
 _goshim_e='/opt/with space'
 if [ -n "$_goshim_e" ]; then
 	_goshim_v=$_goshim_e${_goshim_v:+$_goshim_s$_goshim_v}
-	export _GOSHIM_ML_ENV__P2_PATH="$_goshim_e"
+	export _GOSHIM_ML_ENV_CEE45B__P2_PATH="$_goshim_e"
 else
-	unset _GOSHIM_ML_ENV__P2_PATH
+	unset _GOSHIM_ML_ENV_CEE45B__P2_PATH
 fi
 _goshim_e="${HOME-}"'/go/bin'
 if [ -n "$_goshim_e" ]; then
 	_goshim_v=$_goshim_e${_goshim_v:+$_goshim_s$_goshim_v}
-	export _GOSHIM_ML_ENV__P1_PATH="$_goshim_e"
+	export _GOSHIM_ML_ENV_CEE45B__P1_PATH="$_goshim_e"
 else
-	unset _GOSHIM_ML_ENV__P1_PATH
+	unset _GOSHIM_ML_ENV_CEE45B__P1_PATH
 fi
 _goshim_e='/opt/last'
 if [ -n "$_goshim_e" ]; then
 	_goshim_v=${_goshim_v:+$_goshim_v$_goshim_s}$_goshim_e
-	export _GOSHIM_ML_ENV__X1_PATH="$_goshim_e"
+	export _GOSHIM_ML_ENV_CEE45B__X1_PATH="$_goshim_e"
 else
-	unset _GOSHIM_ML_ENV__X1_PATH
+	unset _GOSHIM_ML_ENV_CEE45B__X1_PATH
 fi
 PATH=$_goshim_v
 export PATH
@@ -243,10 +243,10 @@ fi
 if [ -n "$_goshim_root" ]; then
 	PATH=$_goshim_root/bin${PATH:+:$PATH}
 	export PATH
-	export _GOSHIM_ML_ENV__T_PATH="$_goshim_root/bin"
+	export _GOSHIM_ML_ENV_CEE45B__T_PATH="$_goshim_root/bin"
 	unset GOROOT
 else
-	unset _GOSHIM_ML_ENV__T_PATH
+	unset _GOSHIM_ML_ENV_CEE45B__T_PATH
 	printf '%s\n' "goshim: no system Go found (looked at [go] root, PATH outside conda, /usr/local/go, /usr/lib/go, ~/sdk/go*, Homebrew); the env's own go stays in use. Fix: install Go, or set [go] root in goshim.toml and regenerate." >&2
 fi
 [ -z "$_goshim_bo" ] || eval "shopt -s $_goshim_bo"

@@ -3,7 +3,7 @@
 # Inputs: goshim.toml (sha256:337f06e9fa04876ccc1eeec4dc4b58a8a701bc16d8ea6883cca64b9d6e69e114)
 # Digest: sha256:8dd54626137354d27e00c8ac41a0e6aa3eebb13d1098ed9da7390fcf006343ba
 if ( $?tcsh ) then
-if ( $?_GOSHIM_ML_ENV__SAVED ) then
+if ( $?_GOSHIM_ML_ENV_CEE45B__SAVED ) then
 	if ( 1 ) then
 		if ( $?PATH ) then
 			set _goshim_v = ${PATH:q}
@@ -35,8 +35,8 @@ endif
 				if ( x${_goshim_f:q} == x${_goshim_x:q} ) set _goshim_p = 1
 			end
 		endif
-		if ( $?_GOSHIM_ML_ENV__T_PATH ) then
-			set _goshim_e = $_GOSHIM_ML_ENV__T_PATH:q
+		if ( $?_GOSHIM_ML_ENV_CEE45B__T_PATH ) then
+			set _goshim_e = $_GOSHIM_ML_ENV_CEE45B__T_PATH:q
 			if ( $_goshim_p == 1 ) then
 				if ( $?_GOSHIM_STALE_PATH ) then
 					setenv _GOSHIM_STALE_PATH ${_GOSHIM_STALE_PATH:q}:${_goshim_e:q}
@@ -56,10 +56,10 @@ foreach _goshim_f ( $_goshim_a:gQ )
 end
 set _goshim_a = ( $_goshim_b:gQ )
 			endif
-			unsetenv _GOSHIM_ML_ENV__T_PATH
+			unsetenv _GOSHIM_ML_ENV_CEE45B__T_PATH
 		endif
-		if ( $?_GOSHIM_ML_ENV__P2_PATH ) then
-			set _goshim_e = $_GOSHIM_ML_ENV__P2_PATH:q
+		if ( $?_GOSHIM_ML_ENV_CEE45B__P2_PATH ) then
+			set _goshim_e = $_GOSHIM_ML_ENV_CEE45B__P2_PATH:q
 			if ( $_goshim_p == 1 ) then
 				if ( $?_GOSHIM_STALE_PATH ) then
 					setenv _GOSHIM_STALE_PATH ${_GOSHIM_STALE_PATH:q}:${_goshim_e:q}
@@ -79,10 +79,10 @@ foreach _goshim_f ( $_goshim_a:gQ )
 end
 set _goshim_a = ( $_goshim_b:gQ )
 			endif
-			unsetenv _GOSHIM_ML_ENV__P2_PATH
+			unsetenv _GOSHIM_ML_ENV_CEE45B__P2_PATH
 		endif
-		if ( $?_GOSHIM_ML_ENV__P1_PATH ) then
-			set _goshim_e = $_GOSHIM_ML_ENV__P1_PATH:q
+		if ( $?_GOSHIM_ML_ENV_CEE45B__P1_PATH ) then
+			set _goshim_e = $_GOSHIM_ML_ENV_CEE45B__P1_PATH:q
 			if ( $_goshim_p == 1 ) then
 				if ( $?_GOSHIM_STALE_PATH ) then
 					setenv _GOSHIM_STALE_PATH ${_GOSHIM_STALE_PATH:q}:${_goshim_e:q}
@@ -102,10 +102,10 @@ foreach _goshim_f ( $_goshim_a:gQ )
 end
 set _goshim_a = ( $_goshim_b:gQ )
 			endif
-			unsetenv _GOSHIM_ML_ENV__P1_PATH
+			unsetenv _GOSHIM_ML_ENV_CEE45B__P1_PATH
 		endif
-		if ( $?_GOSHIM_ML_ENV__X1_PATH ) then
-			set _goshim_e = $_GOSHIM_ML_ENV__X1_PATH:q
+		if ( $?_GOSHIM_ML_ENV_CEE45B__X1_PATH ) then
+			set _goshim_e = $_GOSHIM_ML_ENV_CEE45B__X1_PATH:q
 			if ( $_goshim_p == 1 ) then
 				if ( $?_GOSHIM_STALE_PATH ) then
 					setenv _GOSHIM_STALE_PATH ${_GOSHIM_STALE_PATH:q}:${_goshim_e:q}
@@ -127,7 +127,7 @@ while ( $_goshim_i > 0 )
 end
 set _goshim_a = ( $_goshim_b:gQ )
 			endif
-			unsetenv _GOSHIM_ML_ENV__X1_PATH
+			unsetenv _GOSHIM_ML_ENV_CEE45B__X1_PATH
 		endif
 		if ( $_goshim_p == 0 ) then
 set _goshim_v = ''
@@ -149,15 +149,15 @@ set _goshim_v = ${_goshim_v:as/%f/\//:as/%p/%/:q}
 	else
 		set _goshim_c = u
 	endif
-	if ( $?_GOSHIM_ML_ENV__A_CGO_CFLAGS ) then
-		set _goshim_t = $_GOSHIM_ML_ENV__A_CGO_CFLAGS:q
+	if ( $?_GOSHIM_ML_ENV_CEE45B__A_CGO_CFLAGS ) then
+		set _goshim_t = $_GOSHIM_ML_ENV_CEE45B__A_CGO_CFLAGS:q
 	else
 		set _goshim_t = ''
 	endif
 	if ( x${_goshim_c:q} == x${_goshim_t:q} ) then
-if ( $?_GOSHIM_ML_ENV__O_CGO_CFLAGS ) then
-	if ( ${_GOSHIM_ML_ENV__O_CGO_CFLAGS:q} =~ s* ) then
-		setenv CGO_CFLAGS ${_GOSHIM_ML_ENV__O_CGO_CFLAGS:s/s//:q}
+if ( $?_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS ) then
+	if ( ${_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS:q} =~ s* ) then
+		setenv CGO_CFLAGS ${_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS:s/s//:q}
 	else
 		unsetenv CGO_CFLAGS
 	endif
@@ -185,8 +185,8 @@ else
 		endif
 	end
 endif
-if ( $?_GOSHIM_ML_ENV__P1_CGO_CFLAGS ) then
-	set _goshim_e = $_GOSHIM_ML_ENV__P1_CGO_CFLAGS:q
+if ( $?_GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS ) then
+	set _goshim_e = $_GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS:q
 set _goshim_x = ${_goshim_e:as/%/%p/:as/\//%f/:q}
 set _goshim_b = ( )
 set _goshim_d = 0
@@ -210,8 +210,8 @@ foreach _goshim_f ( $_goshim_a:gQ )
 	@ _goshim_i++
 end
 set _goshim_v = ${_goshim_v:as/%f/\//:as/%p/%/:q}
-		if ( $?_GOSHIM_ML_ENV__O_CGO_CFLAGS ) then
-			set _goshim_t = $_GOSHIM_ML_ENV__O_CGO_CFLAGS:q
+		if ( $?_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS ) then
+			set _goshim_t = $_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS:q
 		else
 			set _goshim_t = u
 		endif
@@ -221,93 +221,93 @@ set _goshim_v = ${_goshim_v:as/%f/\//:as/%p/%/:q}
 			setenv CGO_CFLAGS ${_goshim_v:q}
 		endif
 	endif
-	unsetenv _GOSHIM_ML_ENV__A_CGO_CFLAGS
-	unsetenv _GOSHIM_ML_ENV__P1_CGO_CFLAGS
-	unsetenv _GOSHIM_ML_ENV__O_CGO_CFLAGS
-if ( $?_GOSHIM_ML_ENV__O_GO111MODULE ) then
-	if ( ${_GOSHIM_ML_ENV__O_GO111MODULE:q} =~ s* ) then
-		setenv GO111MODULE ${_GOSHIM_ML_ENV__O_GO111MODULE:s/s//:q}
+	unsetenv _GOSHIM_ML_ENV_CEE45B__A_CGO_CFLAGS
+	unsetenv _GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS
+	unsetenv _GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS
+if ( $?_GOSHIM_ML_ENV_CEE45B__O_GO111MODULE ) then
+	if ( ${_GOSHIM_ML_ENV_CEE45B__O_GO111MODULE:q} =~ s* ) then
+		setenv GO111MODULE ${_GOSHIM_ML_ENV_CEE45B__O_GO111MODULE:s/s//:q}
 	else
 		unsetenv GO111MODULE
 	endif
 else
 	unsetenv GO111MODULE
 endif
-	unsetenv _GOSHIM_ML_ENV__O_GO111MODULE
-if ( $?_GOSHIM_ML_ENV__O_GOBIN ) then
-	if ( ${_GOSHIM_ML_ENV__O_GOBIN:q} =~ s* ) then
-		setenv GOBIN ${_GOSHIM_ML_ENV__O_GOBIN:s/s//:q}
+	unsetenv _GOSHIM_ML_ENV_CEE45B__O_GO111MODULE
+if ( $?_GOSHIM_ML_ENV_CEE45B__O_GOBIN ) then
+	if ( ${_GOSHIM_ML_ENV_CEE45B__O_GOBIN:q} =~ s* ) then
+		setenv GOBIN ${_GOSHIM_ML_ENV_CEE45B__O_GOBIN:s/s//:q}
 	else
 		unsetenv GOBIN
 	endif
 else
 	unsetenv GOBIN
 endif
-	unsetenv _GOSHIM_ML_ENV__O_GOBIN
-if ( $?_GOSHIM_ML_ENV__O_GOCACHE ) then
-	if ( ${_GOSHIM_ML_ENV__O_GOCACHE:q} =~ s* ) then
-		setenv GOCACHE ${_GOSHIM_ML_ENV__O_GOCACHE:s/s//:q}
+	unsetenv _GOSHIM_ML_ENV_CEE45B__O_GOBIN
+if ( $?_GOSHIM_ML_ENV_CEE45B__O_GOCACHE ) then
+	if ( ${_GOSHIM_ML_ENV_CEE45B__O_GOCACHE:q} =~ s* ) then
+		setenv GOCACHE ${_GOSHIM_ML_ENV_CEE45B__O_GOCACHE:s/s//:q}
 	else
 		unsetenv GOCACHE
 	endif
 else
 	unsetenv GOCACHE
 endif
-	unsetenv _GOSHIM_ML_ENV__O_GOCACHE
-if ( $?_GOSHIM_ML_ENV__O_GOFLAGS ) then
-	if ( ${_GOSHIM_ML_ENV__O_GOFLAGS:q} =~ s* ) then
-		setenv GOFLAGS ${_GOSHIM_ML_ENV__O_GOFLAGS:s/s//:q}
+	unsetenv _GOSHIM_ML_ENV_CEE45B__O_GOCACHE
+if ( $?_GOSHIM_ML_ENV_CEE45B__O_GOFLAGS ) then
+	if ( ${_GOSHIM_ML_ENV_CEE45B__O_GOFLAGS:q} =~ s* ) then
+		setenv GOFLAGS ${_GOSHIM_ML_ENV_CEE45B__O_GOFLAGS:s/s//:q}
 	else
 		unsetenv GOFLAGS
 	endif
 else
 	unsetenv GOFLAGS
 endif
-	unsetenv _GOSHIM_ML_ENV__O_GOFLAGS
-if ( $?_GOSHIM_ML_ENV__O_GOPATH ) then
-	if ( ${_GOSHIM_ML_ENV__O_GOPATH:q} =~ s* ) then
-		setenv GOPATH ${_GOSHIM_ML_ENV__O_GOPATH:s/s//:q}
+	unsetenv _GOSHIM_ML_ENV_CEE45B__O_GOFLAGS
+if ( $?_GOSHIM_ML_ENV_CEE45B__O_GOPATH ) then
+	if ( ${_GOSHIM_ML_ENV_CEE45B__O_GOPATH:q} =~ s* ) then
+		setenv GOPATH ${_GOSHIM_ML_ENV_CEE45B__O_GOPATH:s/s//:q}
 	else
 		unsetenv GOPATH
 	endif
 else
 	unsetenv GOPATH
 endif
-	unsetenv _GOSHIM_ML_ENV__O_GOPATH
-if ( $?_GOSHIM_ML_ENV__O_GOROOT ) then
-	if ( ${_GOSHIM_ML_ENV__O_GOROOT:q} =~ s* ) then
-		setenv GOROOT ${_GOSHIM_ML_ENV__O_GOROOT:s/s//:q}
+	unsetenv _GOSHIM_ML_ENV_CEE45B__O_GOPATH
+if ( $?_GOSHIM_ML_ENV_CEE45B__O_GOROOT ) then
+	if ( ${_GOSHIM_ML_ENV_CEE45B__O_GOROOT:q} =~ s* ) then
+		setenv GOROOT ${_GOSHIM_ML_ENV_CEE45B__O_GOROOT:s/s//:q}
 	else
 		unsetenv GOROOT
 	endif
 else
 	unsetenv GOROOT
 endif
-	unsetenv _GOSHIM_ML_ENV__O_GOROOT
-if ( $?_GOSHIM_ML_ENV__O_GOTOOLCHAIN ) then
-	if ( ${_GOSHIM_ML_ENV__O_GOTOOLCHAIN:q} =~ s* ) then
-		setenv GOTOOLCHAIN ${_GOSHIM_ML_ENV__O_GOTOOLCHAIN:s/s//:q}
+	unsetenv _GOSHIM_ML_ENV_CEE45B__O_GOROOT
+if ( $?_GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN ) then
+	if ( ${_GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN:q} =~ s* ) then
+		setenv GOTOOLCHAIN ${_GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN:s/s//:q}
 	else
 		unsetenv GOTOOLCHAIN
 	endif
 else
 	unsetenv GOTOOLCHAIN
 endif
-	unsetenv _GOSHIM_ML_ENV__O_GOTOOLCHAIN
+	unsetenv _GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN
 	if ( $?PKG_CONFIG_PATH ) then
 		set _goshim_c = s${PKG_CONFIG_PATH:q}
 	else
 		set _goshim_c = u
 	endif
-	if ( $?_GOSHIM_ML_ENV__A_PKG_CONFIG_PATH ) then
-		set _goshim_t = $_GOSHIM_ML_ENV__A_PKG_CONFIG_PATH:q
+	if ( $?_GOSHIM_ML_ENV_CEE45B__A_PKG_CONFIG_PATH ) then
+		set _goshim_t = $_GOSHIM_ML_ENV_CEE45B__A_PKG_CONFIG_PATH:q
 	else
 		set _goshim_t = ''
 	endif
 	if ( x${_goshim_c:q} == x${_goshim_t:q} ) then
-if ( $?_GOSHIM_ML_ENV__O_PKG_CONFIG_PATH ) then
-	if ( ${_GOSHIM_ML_ENV__O_PKG_CONFIG_PATH:q} =~ s* ) then
-		setenv PKG_CONFIG_PATH ${_GOSHIM_ML_ENV__O_PKG_CONFIG_PATH:s/s//:q}
+if ( $?_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH ) then
+	if ( ${_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH:q} =~ s* ) then
+		setenv PKG_CONFIG_PATH ${_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH:s/s//:q}
 	else
 		unsetenv PKG_CONFIG_PATH
 	endif
@@ -335,8 +335,8 @@ else
 		endif
 	end
 endif
-if ( $?_GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH ) then
-	set _goshim_e = $_GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH:q
+if ( $?_GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH ) then
+	set _goshim_e = $_GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH:q
 set _goshim_x = ${_goshim_e:as/%/%p/:as/\//%f/:q}
 set _goshim_b = ( )
 set _goshim_d = 0
@@ -362,8 +362,8 @@ foreach _goshim_f ( $_goshim_a:gQ )
 	@ _goshim_i++
 end
 set _goshim_v = ${_goshim_v:as/%f/\//:as/%p/%/:q}
-		if ( $?_GOSHIM_ML_ENV__O_PKG_CONFIG_PATH ) then
-			set _goshim_t = $_GOSHIM_ML_ENV__O_PKG_CONFIG_PATH:q
+		if ( $?_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH ) then
+			set _goshim_t = $_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH:q
 		else
 			set _goshim_t = u
 		endif
@@ -373,10 +373,10 @@ set _goshim_v = ${_goshim_v:as/%f/\//:as/%p/%/:q}
 			setenv PKG_CONFIG_PATH ${_goshim_v:q}
 		endif
 	endif
-	unsetenv _GOSHIM_ML_ENV__A_PKG_CONFIG_PATH
-	unsetenv _GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH
-	unsetenv _GOSHIM_ML_ENV__O_PKG_CONFIG_PATH
-	unsetenv _GOSHIM_ML_ENV__SAVED
+	unsetenv _GOSHIM_ML_ENV_CEE45B__A_PKG_CONFIG_PATH
+	unsetenv _GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH
+	unsetenv _GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH
+	unsetenv _GOSHIM_ML_ENV_CEE45B__SAVED
 endif
 unset _goshim_*
 endif

@@ -11,7 +11,7 @@ set -l _goshim_t
 set -l _goshim_x
 set -l _goshim_i
 set -l _goshim_p
-if test -n "$_GOSHIM_ML_ENV__SAVED"
+if test -n "$_GOSHIM_ML_ENV_CEE45B__SAVED"
     set _goshim_p
     if test -n "$CONDA_PREFIX"; and builtin contains -- "$CONDA_PREFIX/bin" $PATH
         # conda is switching or reactivating: it exports a PATH it computed
@@ -19,8 +19,8 @@ if test -n "$_GOSHIM_ML_ENV__SAVED"
         # (conda#14762). Leave them to the next goshim activation.
         set _goshim_p 1
     end
-    if set -q _GOSHIM_ML_ENV__T_PATH
-        set _goshim_e "$_GOSHIM_ML_ENV__T_PATH"
+    if set -q _GOSHIM_ML_ENV_CEE45B__T_PATH
+        set _goshim_e "$_GOSHIM_ML_ENV_CEE45B__T_PATH"
         if test -n "$_goshim_p"
             if test -n "$_GOSHIM_STALE_PATH"
                 set -gx _GOSHIM_STALE_PATH "$_GOSHIM_STALE_PATH:$_goshim_e"
@@ -34,10 +34,10 @@ if test -n "$_GOSHIM_ML_ENV__SAVED"
                 end
             end
         end
-        set -e -g _GOSHIM_ML_ENV__T_PATH
+        set -e -g _GOSHIM_ML_ENV_CEE45B__T_PATH
     end
-    if set -q _GOSHIM_ML_ENV__P2_PATH
-        set _goshim_e "$_GOSHIM_ML_ENV__P2_PATH"
+    if set -q _GOSHIM_ML_ENV_CEE45B__P2_PATH
+        set _goshim_e "$_GOSHIM_ML_ENV_CEE45B__P2_PATH"
         if test -n "$_goshim_p"
             if test -n "$_GOSHIM_STALE_PATH"
                 set -gx _GOSHIM_STALE_PATH "$_GOSHIM_STALE_PATH:$_goshim_e"
@@ -51,10 +51,10 @@ if test -n "$_GOSHIM_ML_ENV__SAVED"
                 end
             end
         end
-        set -e -g _GOSHIM_ML_ENV__P2_PATH
+        set -e -g _GOSHIM_ML_ENV_CEE45B__P2_PATH
     end
-    if set -q _GOSHIM_ML_ENV__P1_PATH
-        set _goshim_e "$_GOSHIM_ML_ENV__P1_PATH"
+    if set -q _GOSHIM_ML_ENV_CEE45B__P1_PATH
+        set _goshim_e "$_GOSHIM_ML_ENV_CEE45B__P1_PATH"
         if test -n "$_goshim_p"
             if test -n "$_GOSHIM_STALE_PATH"
                 set -gx _GOSHIM_STALE_PATH "$_GOSHIM_STALE_PATH:$_goshim_e"
@@ -68,10 +68,10 @@ if test -n "$_GOSHIM_ML_ENV__SAVED"
                 end
             end
         end
-        set -e -g _GOSHIM_ML_ENV__P1_PATH
+        set -e -g _GOSHIM_ML_ENV_CEE45B__P1_PATH
     end
-    if set -q _GOSHIM_ML_ENV__X1_PATH
-        set _goshim_e "$_GOSHIM_ML_ENV__X1_PATH"
+    if set -q _GOSHIM_ML_ENV_CEE45B__X1_PATH
+        set _goshim_e "$_GOSHIM_ML_ENV_CEE45B__X1_PATH"
         if test -n "$_goshim_p"
             if test -n "$_GOSHIM_STALE_PATH"
                 set -gx _GOSHIM_STALE_PATH "$_GOSHIM_STALE_PATH:$_goshim_e"
@@ -85,15 +85,15 @@ if test -n "$_GOSHIM_ML_ENV__SAVED"
                 end
             end
         end
-        set -e -g _GOSHIM_ML_ENV__X1_PATH
+        set -e -g _GOSHIM_ML_ENV_CEE45B__X1_PATH
     end
     if set -q CGO_CFLAGS
         set _goshim_c "s$CGO_CFLAGS"
     else
         set _goshim_c u
     end
-    if test "x$_goshim_c" = "x$_GOSHIM_ML_ENV__A_CGO_CFLAGS"
-        if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV__O_CGO_CFLAGS"
+    if test "x$_goshim_c" = "x$_GOSHIM_ML_ENV_CEE45B__A_CGO_CFLAGS"
+        if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS"
             set -e -g CGO_CFLAGS
             if not set -qx CGO_CFLAGS; or test "x$CGO_CFLAGS" != "x$_goshim_c"
                 set -gx CGO_CFLAGS "$_goshim_c"
@@ -105,8 +105,8 @@ if test -n "$_GOSHIM_ML_ENV__SAVED"
         # changed while active: take out exactly goshim's entries, keep the rest
         set _goshim_s ' '
         set _goshim_v "$CGO_CFLAGS"
-        if set -q _GOSHIM_ML_ENV__P1_CGO_CFLAGS
-            set _goshim_e "$_GOSHIM_ML_ENV__P1_CGO_CFLAGS"
+        if set -q _GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS
+            set _goshim_e "$_GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS"
             set _goshim_t (string split -m 1 -- "$_goshim_s$_goshim_e$_goshim_s" "$_goshim_s$_goshim_v$_goshim_s")
             if set -q _goshim_t[2]
                 # join the two sides, then drop the outer separators
@@ -116,16 +116,16 @@ if test -n "$_GOSHIM_ML_ENV__SAVED"
             end
         end
         set _goshim_c u
-        set -q _GOSHIM_ML_ENV__O_CGO_CFLAGS; and set _goshim_c "$_GOSHIM_ML_ENV__O_CGO_CFLAGS"
+        set -q _GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS; and set _goshim_c "$_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS"
         if test -z "$_goshim_v"; and test "x$_goshim_c" = xu
             set -e -g CGO_CFLAGS
         else
             set -gx CGO_CFLAGS "$_goshim_v"
         end
     end
-    set -e -g _GOSHIM_ML_ENV__A_CGO_CFLAGS _GOSHIM_ML_ENV__P1_CGO_CFLAGS
-    set -e -g _GOSHIM_ML_ENV__O_CGO_CFLAGS
-    if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV__O_GO111MODULE"
+    set -e -g _GOSHIM_ML_ENV_CEE45B__A_CGO_CFLAGS _GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS
+    set -e -g _GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS
+    if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV_CEE45B__O_GO111MODULE"
         set -e -g GO111MODULE
         if not set -qx GO111MODULE; or test "x$GO111MODULE" != "x$_goshim_c"
             set -gx GO111MODULE "$_goshim_c"
@@ -133,8 +133,8 @@ if test -n "$_GOSHIM_ML_ENV__SAVED"
     else
         set -e -g GO111MODULE
     end
-    set -e -g _GOSHIM_ML_ENV__O_GO111MODULE
-    if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV__O_GOBIN"
+    set -e -g _GOSHIM_ML_ENV_CEE45B__O_GO111MODULE
+    if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV_CEE45B__O_GOBIN"
         set -e -g GOBIN
         if not set -qx GOBIN; or test "x$GOBIN" != "x$_goshim_c"
             set -gx GOBIN "$_goshim_c"
@@ -142,8 +142,8 @@ if test -n "$_GOSHIM_ML_ENV__SAVED"
     else
         set -e -g GOBIN
     end
-    set -e -g _GOSHIM_ML_ENV__O_GOBIN
-    if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV__O_GOCACHE"
+    set -e -g _GOSHIM_ML_ENV_CEE45B__O_GOBIN
+    if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV_CEE45B__O_GOCACHE"
         set -e -g GOCACHE
         if not set -qx GOCACHE; or test "x$GOCACHE" != "x$_goshim_c"
             set -gx GOCACHE "$_goshim_c"
@@ -151,8 +151,8 @@ if test -n "$_GOSHIM_ML_ENV__SAVED"
     else
         set -e -g GOCACHE
     end
-    set -e -g _GOSHIM_ML_ENV__O_GOCACHE
-    if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV__O_GOFLAGS"
+    set -e -g _GOSHIM_ML_ENV_CEE45B__O_GOCACHE
+    if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV_CEE45B__O_GOFLAGS"
         set -e -g GOFLAGS
         if not set -qx GOFLAGS; or test "x$GOFLAGS" != "x$_goshim_c"
             set -gx GOFLAGS "$_goshim_c"
@@ -160,8 +160,8 @@ if test -n "$_GOSHIM_ML_ENV__SAVED"
     else
         set -e -g GOFLAGS
     end
-    set -e -g _GOSHIM_ML_ENV__O_GOFLAGS
-    if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV__O_GOPATH"
+    set -e -g _GOSHIM_ML_ENV_CEE45B__O_GOFLAGS
+    if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV_CEE45B__O_GOPATH"
         set -e -g GOPATH
         if not set -qx GOPATH; or test "x$GOPATH" != "x$_goshim_c"
             set -gx GOPATH "$_goshim_c"
@@ -169,8 +169,8 @@ if test -n "$_GOSHIM_ML_ENV__SAVED"
     else
         set -e -g GOPATH
     end
-    set -e -g _GOSHIM_ML_ENV__O_GOPATH
-    if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV__O_GOROOT"
+    set -e -g _GOSHIM_ML_ENV_CEE45B__O_GOPATH
+    if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV_CEE45B__O_GOROOT"
         set -e -g GOROOT
         if not set -qx GOROOT; or test "x$GOROOT" != "x$_goshim_c"
             set -gx GOROOT "$_goshim_c"
@@ -178,8 +178,8 @@ if test -n "$_GOSHIM_ML_ENV__SAVED"
     else
         set -e -g GOROOT
     end
-    set -e -g _GOSHIM_ML_ENV__O_GOROOT
-    if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV__O_GOTOOLCHAIN"
+    set -e -g _GOSHIM_ML_ENV_CEE45B__O_GOROOT
+    if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN"
         set -e -g GOTOOLCHAIN
         if not set -qx GOTOOLCHAIN; or test "x$GOTOOLCHAIN" != "x$_goshim_c"
             set -gx GOTOOLCHAIN "$_goshim_c"
@@ -187,14 +187,14 @@ if test -n "$_GOSHIM_ML_ENV__SAVED"
     else
         set -e -g GOTOOLCHAIN
     end
-    set -e -g _GOSHIM_ML_ENV__O_GOTOOLCHAIN
+    set -e -g _GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN
     if set -q PKG_CONFIG_PATH
         set _goshim_c "s$PKG_CONFIG_PATH"
     else
         set _goshim_c u
     end
-    if test "x$_goshim_c" = "x$_GOSHIM_ML_ENV__A_PKG_CONFIG_PATH"
-        if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV__O_PKG_CONFIG_PATH"
+    if test "x$_goshim_c" = "x$_GOSHIM_ML_ENV_CEE45B__A_PKG_CONFIG_PATH"
+        if string match -q -r '(?s)^s(?<_goshim_c>.*)' -- "$_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH"
             set -e -g PKG_CONFIG_PATH
             if not set -qx PKG_CONFIG_PATH; or test "x$PKG_CONFIG_PATH" != "x$_goshim_c"
                 set -gx PKG_CONFIG_PATH "$_goshim_c"
@@ -206,8 +206,8 @@ if test -n "$_GOSHIM_ML_ENV__SAVED"
         # changed while active: take out exactly goshim's entries, keep the rest
         set _goshim_s :
         set _goshim_v "$PKG_CONFIG_PATH"
-        if set -q _GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH
-            set _goshim_e "$_GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH"
+        if set -q _GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH
+            set _goshim_e "$_GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH"
             set _goshim_t (string split -r -m 1 -- "$_goshim_s$_goshim_e$_goshim_s" "$_goshim_s$_goshim_v$_goshim_s")
             if set -q _goshim_t[2]
                 # join the two sides, then drop the outer separators
@@ -217,15 +217,15 @@ if test -n "$_GOSHIM_ML_ENV__SAVED"
             end
         end
         set _goshim_c u
-        set -q _GOSHIM_ML_ENV__O_PKG_CONFIG_PATH; and set _goshim_c "$_GOSHIM_ML_ENV__O_PKG_CONFIG_PATH"
+        set -q _GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH; and set _goshim_c "$_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH"
         if test -z "$_goshim_v"; and test "x$_goshim_c" = xu
             set -e -g PKG_CONFIG_PATH
         else
             set -gx PKG_CONFIG_PATH "$_goshim_v"
         end
     end
-    set -e -g _GOSHIM_ML_ENV__A_PKG_CONFIG_PATH _GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH
-    set -e -g _GOSHIM_ML_ENV__O_PKG_CONFIG_PATH
-    set -e -g _GOSHIM_ML_ENV__SAVED
+    set -e -g _GOSHIM_ML_ENV_CEE45B__A_PKG_CONFIG_PATH _GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH
+    set -e -g _GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH
+    set -e -g _GOSHIM_ML_ENV_CEE45B__SAVED
 end
 set -e -l _goshim_c _goshim_s _goshim_v _goshim_e _goshim_t _goshim_x _goshim_i _goshim_p

@@ -37,7 +37,7 @@
         if ($d.Length -gt 1) { $d = $d.TrimEnd([char]$ds) }
         return $d
     }
-    if (-not [string]::IsNullOrEmpty($Env:_GOSHIM_ML_ENV__SAVED)) {
+    if (-not [string]::IsNullOrEmpty($Env:_GOSHIM_ML_ENV_CEE45B__SAVED)) {
         $s = $ps
         $v = [string]$Env:PATH
         # conda is switching or reactivating when the env's own PATH entries are
@@ -67,73 +67,73 @@
             if ($x -cne '') { $e = $x + $ps + $e }
             [Environment]::SetEnvironmentVariable('_GOSHIM_STALE_PATH', $e)
         }
-        $e = $Env:_GOSHIM_ML_ENV__T_PATH
+        $e = $Env:_GOSHIM_ML_ENV_CEE45B__T_PATH
         if ($null -ne $e) {
             if ($stale) { & $addStale $e } else { $v = & $remove $v $e $s $true }
-            & $unset '_GOSHIM_ML_ENV__T_PATH'
+            & $unset '_GOSHIM_ML_ENV_CEE45B__T_PATH'
         }
-        $e = $Env:_GOSHIM_ML_ENV__P2_PATH
+        $e = $Env:_GOSHIM_ML_ENV_CEE45B__P2_PATH
         if ($null -ne $e) {
             if ($stale) { & $addStale $e } else { $v = & $remove $v $e $s $true }
-            & $unset '_GOSHIM_ML_ENV__P2_PATH'
+            & $unset '_GOSHIM_ML_ENV_CEE45B__P2_PATH'
         }
-        $e = $Env:_GOSHIM_ML_ENV__P1_PATH
+        $e = $Env:_GOSHIM_ML_ENV_CEE45B__P1_PATH
         if ($null -ne $e) {
             if ($stale) { & $addStale $e } else { $v = & $remove $v $e $s $true }
-            & $unset '_GOSHIM_ML_ENV__P1_PATH'
+            & $unset '_GOSHIM_ML_ENV_CEE45B__P1_PATH'
         }
-        $e = $Env:_GOSHIM_ML_ENV__X1_PATH
+        $e = $Env:_GOSHIM_ML_ENV_CEE45B__X1_PATH
         if ($null -ne $e) {
             if ($stale) { & $addStale $e } else { $v = & $remove $v $e $s $false }
-            & $unset '_GOSHIM_ML_ENV__X1_PATH'
+            & $unset '_GOSHIM_ML_ENV_CEE45B__X1_PATH'
         }
         if (-not $stale -and $v -cne [string]$Env:PATH) { [Environment]::SetEnvironmentVariable('PATH', $v) }
-        if ((& $enc 'CGO_CFLAGS') -ceq $Env:_GOSHIM_ML_ENV__A_CGO_CFLAGS) {
-            & $dec 'CGO_CFLAGS' $Env:_GOSHIM_ML_ENV__O_CGO_CFLAGS
+        if ((& $enc 'CGO_CFLAGS') -ceq $Env:_GOSHIM_ML_ENV_CEE45B__A_CGO_CFLAGS) {
+            & $dec 'CGO_CFLAGS' $Env:_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS
         } else {
             # changed while active: take out exactly goshim's entries, keep the rest
             $s = ' '
             $v = [string]$Env:CGO_CFLAGS
-            $e = $Env:_GOSHIM_ML_ENV__P1_CGO_CFLAGS
+            $e = $Env:_GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS
             if ($null -ne $e) { $v = & $remove $v $e $s $true }
-            if ($v -ceq '' -and -not (& $isSet $Env:_GOSHIM_ML_ENV__O_CGO_CFLAGS)) {
+            if ($v -ceq '' -and -not (& $isSet $Env:_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS)) {
                 & $unset 'CGO_CFLAGS'
             } else {
                 [Environment]::SetEnvironmentVariable('CGO_CFLAGS', $v)
             }
         }
-        foreach ($n in '_GOSHIM_ML_ENV__A_CGO_CFLAGS', '_GOSHIM_ML_ENV__P1_CGO_CFLAGS') { & $unset $n }
-        & $unset '_GOSHIM_ML_ENV__O_CGO_CFLAGS'
-        & $dec 'GO111MODULE' $Env:_GOSHIM_ML_ENV__O_GO111MODULE
-        & $unset '_GOSHIM_ML_ENV__O_GO111MODULE'
-        & $dec 'GOBIN' $Env:_GOSHIM_ML_ENV__O_GOBIN
-        & $unset '_GOSHIM_ML_ENV__O_GOBIN'
-        & $dec 'GOCACHE' $Env:_GOSHIM_ML_ENV__O_GOCACHE
-        & $unset '_GOSHIM_ML_ENV__O_GOCACHE'
-        & $dec 'GOFLAGS' $Env:_GOSHIM_ML_ENV__O_GOFLAGS
-        & $unset '_GOSHIM_ML_ENV__O_GOFLAGS'
-        & $dec 'GOPATH' $Env:_GOSHIM_ML_ENV__O_GOPATH
-        & $unset '_GOSHIM_ML_ENV__O_GOPATH'
-        & $dec 'GOROOT' $Env:_GOSHIM_ML_ENV__O_GOROOT
-        & $unset '_GOSHIM_ML_ENV__O_GOROOT'
-        & $dec 'GOTOOLCHAIN' $Env:_GOSHIM_ML_ENV__O_GOTOOLCHAIN
-        & $unset '_GOSHIM_ML_ENV__O_GOTOOLCHAIN'
-        if ((& $enc 'PKG_CONFIG_PATH') -ceq $Env:_GOSHIM_ML_ENV__A_PKG_CONFIG_PATH) {
-            & $dec 'PKG_CONFIG_PATH' $Env:_GOSHIM_ML_ENV__O_PKG_CONFIG_PATH
+        foreach ($n in '_GOSHIM_ML_ENV_CEE45B__A_CGO_CFLAGS', '_GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS') { & $unset $n }
+        & $unset '_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS'
+        & $dec 'GO111MODULE' $Env:_GOSHIM_ML_ENV_CEE45B__O_GO111MODULE
+        & $unset '_GOSHIM_ML_ENV_CEE45B__O_GO111MODULE'
+        & $dec 'GOBIN' $Env:_GOSHIM_ML_ENV_CEE45B__O_GOBIN
+        & $unset '_GOSHIM_ML_ENV_CEE45B__O_GOBIN'
+        & $dec 'GOCACHE' $Env:_GOSHIM_ML_ENV_CEE45B__O_GOCACHE
+        & $unset '_GOSHIM_ML_ENV_CEE45B__O_GOCACHE'
+        & $dec 'GOFLAGS' $Env:_GOSHIM_ML_ENV_CEE45B__O_GOFLAGS
+        & $unset '_GOSHIM_ML_ENV_CEE45B__O_GOFLAGS'
+        & $dec 'GOPATH' $Env:_GOSHIM_ML_ENV_CEE45B__O_GOPATH
+        & $unset '_GOSHIM_ML_ENV_CEE45B__O_GOPATH'
+        & $dec 'GOROOT' $Env:_GOSHIM_ML_ENV_CEE45B__O_GOROOT
+        & $unset '_GOSHIM_ML_ENV_CEE45B__O_GOROOT'
+        & $dec 'GOTOOLCHAIN' $Env:_GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN
+        & $unset '_GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN'
+        if ((& $enc 'PKG_CONFIG_PATH') -ceq $Env:_GOSHIM_ML_ENV_CEE45B__A_PKG_CONFIG_PATH) {
+            & $dec 'PKG_CONFIG_PATH' $Env:_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH
         } else {
             # changed while active: take out exactly goshim's entries, keep the rest
             $s = $ps
             $v = [string]$Env:PKG_CONFIG_PATH
-            $e = $Env:_GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH
+            $e = $Env:_GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH
             if ($null -ne $e) { $v = & $remove $v $e $s $false }
-            if ($v -ceq '' -and -not (& $isSet $Env:_GOSHIM_ML_ENV__O_PKG_CONFIG_PATH)) {
+            if ($v -ceq '' -and -not (& $isSet $Env:_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH)) {
                 & $unset 'PKG_CONFIG_PATH'
             } else {
                 [Environment]::SetEnvironmentVariable('PKG_CONFIG_PATH', $v)
             }
         }
-        foreach ($n in '_GOSHIM_ML_ENV__A_PKG_CONFIG_PATH', '_GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH') { & $unset $n }
-        & $unset '_GOSHIM_ML_ENV__O_PKG_CONFIG_PATH'
-        & $unset '_GOSHIM_ML_ENV__SAVED'
+        foreach ($n in '_GOSHIM_ML_ENV_CEE45B__A_PKG_CONFIG_PATH', '_GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH') { & $unset $n }
+        & $unset '_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH'
+        & $unset '_GOSHIM_ML_ENV_CEE45B__SAVED'
     }
 }

@@ -9,7 +9,7 @@ if [ -n "${BASH_VERSION-}" ]; then
 	eval 'shopt -q nocasematch' && _goshim_bo="$_goshim_bo nocasematch"
 	[ -z "$_goshim_bo" ] || eval "shopt -u $_goshim_bo"
 fi
-if [ -n "${_GOSHIM_ML_ENV__SAVED-}" ]; then
+if [ -n "${_GOSHIM_ML_ENV_CEE45B__SAVED-}" ]; then
 	_goshim_s=:
 	_goshim_v=${PATH-}
 	_goshim_p=
@@ -23,8 +23,8 @@ if [ -n "${_GOSHIM_ML_ENV__SAVED-}" ]; then
 			;;
 		esac
 	fi
-	if [ -n "${_GOSHIM_ML_ENV__T_PATH+x}" ]; then
-		_goshim_e=$_GOSHIM_ML_ENV__T_PATH
+	if [ -n "${_GOSHIM_ML_ENV_CEE45B__T_PATH+x}" ]; then
+		_goshim_e=$_GOSHIM_ML_ENV_CEE45B__T_PATH
 		if [ -n "$_goshim_p" ]; then
 			export _GOSHIM_STALE_PATH="${_GOSHIM_STALE_PATH:+$_GOSHIM_STALE_PATH:}$_goshim_e"
 		else
@@ -37,10 +37,10 @@ case "$_goshim_s$_goshim_v$_goshim_s" in
 	;;
 esac
 		fi
-		unset _GOSHIM_ML_ENV__T_PATH
+		unset _GOSHIM_ML_ENV_CEE45B__T_PATH
 	fi
-	if [ -n "${_GOSHIM_ML_ENV__P2_PATH+x}" ]; then
-		_goshim_e=$_GOSHIM_ML_ENV__P2_PATH
+	if [ -n "${_GOSHIM_ML_ENV_CEE45B__P2_PATH+x}" ]; then
+		_goshim_e=$_GOSHIM_ML_ENV_CEE45B__P2_PATH
 		if [ -n "$_goshim_p" ]; then
 			export _GOSHIM_STALE_PATH="${_GOSHIM_STALE_PATH:+$_GOSHIM_STALE_PATH:}$_goshim_e"
 		else
@@ -53,10 +53,10 @@ case "$_goshim_s$_goshim_v$_goshim_s" in
 	;;
 esac
 		fi
-		unset _GOSHIM_ML_ENV__P2_PATH
+		unset _GOSHIM_ML_ENV_CEE45B__P2_PATH
 	fi
-	if [ -n "${_GOSHIM_ML_ENV__P1_PATH+x}" ]; then
-		_goshim_e=$_GOSHIM_ML_ENV__P1_PATH
+	if [ -n "${_GOSHIM_ML_ENV_CEE45B__P1_PATH+x}" ]; then
+		_goshim_e=$_GOSHIM_ML_ENV_CEE45B__P1_PATH
 		if [ -n "$_goshim_p" ]; then
 			export _GOSHIM_STALE_PATH="${_GOSHIM_STALE_PATH:+$_GOSHIM_STALE_PATH:}$_goshim_e"
 		else
@@ -69,10 +69,10 @@ case "$_goshim_s$_goshim_v$_goshim_s" in
 	;;
 esac
 		fi
-		unset _GOSHIM_ML_ENV__P1_PATH
+		unset _GOSHIM_ML_ENV_CEE45B__P1_PATH
 	fi
-	if [ -n "${_GOSHIM_ML_ENV__X1_PATH+x}" ]; then
-		_goshim_e=$_GOSHIM_ML_ENV__X1_PATH
+	if [ -n "${_GOSHIM_ML_ENV_CEE45B__X1_PATH+x}" ]; then
+		_goshim_e=$_GOSHIM_ML_ENV_CEE45B__X1_PATH
 		if [ -n "$_goshim_p" ]; then
 			export _GOSHIM_STALE_PATH="${_GOSHIM_STALE_PATH:+$_GOSHIM_STALE_PATH:}$_goshim_e"
 		else
@@ -85,24 +85,24 @@ case "$_goshim_s$_goshim_v$_goshim_s" in
 	;;
 esac
 		fi
-		unset _GOSHIM_ML_ENV__X1_PATH
+		unset _GOSHIM_ML_ENV_CEE45B__X1_PATH
 	fi
 	if [ -z "$_goshim_p" ]; then
 		PATH=$_goshim_v
 		export PATH
 	fi
 	if [ -n "${CGO_CFLAGS+x}" ]; then _goshim_c="s$CGO_CFLAGS"; else _goshim_c=u; fi
-	if [ "$_goshim_c" = "${_GOSHIM_ML_ENV__A_CGO_CFLAGS-}" ]; then
-case ${_GOSHIM_ML_ENV__O_CGO_CFLAGS-u} in
-s*) export CGO_CFLAGS="${_GOSHIM_ML_ENV__O_CGO_CFLAGS#s}" ;;
+	if [ "$_goshim_c" = "${_GOSHIM_ML_ENV_CEE45B__A_CGO_CFLAGS-}" ]; then
+case ${_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS-u} in
+s*) export CGO_CFLAGS="${_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS#s}" ;;
 *) unset CGO_CFLAGS ;;
 esac
 	else
 		# changed while active: take out exactly goshim's entries, keep the rest
 		_goshim_s=' '
 		_goshim_v=${CGO_CFLAGS-}
-if [ -n "${_GOSHIM_ML_ENV__P1_CGO_CFLAGS+x}" ]; then
-	_goshim_e=$_GOSHIM_ML_ENV__P1_CGO_CFLAGS
+if [ -n "${_GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS+x}" ]; then
+	_goshim_e=$_GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS
 case "$_goshim_s$_goshim_v$_goshim_s" in
 *"$_goshim_s$_goshim_e$_goshim_s"*)
 	_goshim_t=$_goshim_s$_goshim_v$_goshim_s
@@ -112,53 +112,53 @@ case "$_goshim_s$_goshim_v$_goshim_s" in
 	;;
 esac
 fi
-		if [ -z "$_goshim_v" ] && [ "${_GOSHIM_ML_ENV__O_CGO_CFLAGS-u}" = u ]; then
+		if [ -z "$_goshim_v" ] && [ "${_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS-u}" = u ]; then
 			unset CGO_CFLAGS
 		else
 			export CGO_CFLAGS="$_goshim_v"
 		fi
 	fi
-	unset _GOSHIM_ML_ENV__A_CGO_CFLAGS _GOSHIM_ML_ENV__P1_CGO_CFLAGS
-case ${_GOSHIM_ML_ENV__O_GO111MODULE-u} in
-s*) export GO111MODULE="${_GOSHIM_ML_ENV__O_GO111MODULE#s}" ;;
+	unset _GOSHIM_ML_ENV_CEE45B__A_CGO_CFLAGS _GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS
+case ${_GOSHIM_ML_ENV_CEE45B__O_GO111MODULE-u} in
+s*) export GO111MODULE="${_GOSHIM_ML_ENV_CEE45B__O_GO111MODULE#s}" ;;
 *) unset GO111MODULE ;;
 esac
-case ${_GOSHIM_ML_ENV__O_GOBIN-u} in
-s*) export GOBIN="${_GOSHIM_ML_ENV__O_GOBIN#s}" ;;
+case ${_GOSHIM_ML_ENV_CEE45B__O_GOBIN-u} in
+s*) export GOBIN="${_GOSHIM_ML_ENV_CEE45B__O_GOBIN#s}" ;;
 *) unset GOBIN ;;
 esac
-case ${_GOSHIM_ML_ENV__O_GOCACHE-u} in
-s*) export GOCACHE="${_GOSHIM_ML_ENV__O_GOCACHE#s}" ;;
+case ${_GOSHIM_ML_ENV_CEE45B__O_GOCACHE-u} in
+s*) export GOCACHE="${_GOSHIM_ML_ENV_CEE45B__O_GOCACHE#s}" ;;
 *) unset GOCACHE ;;
 esac
-case ${_GOSHIM_ML_ENV__O_GOFLAGS-u} in
-s*) export GOFLAGS="${_GOSHIM_ML_ENV__O_GOFLAGS#s}" ;;
+case ${_GOSHIM_ML_ENV_CEE45B__O_GOFLAGS-u} in
+s*) export GOFLAGS="${_GOSHIM_ML_ENV_CEE45B__O_GOFLAGS#s}" ;;
 *) unset GOFLAGS ;;
 esac
-case ${_GOSHIM_ML_ENV__O_GOPATH-u} in
-s*) export GOPATH="${_GOSHIM_ML_ENV__O_GOPATH#s}" ;;
+case ${_GOSHIM_ML_ENV_CEE45B__O_GOPATH-u} in
+s*) export GOPATH="${_GOSHIM_ML_ENV_CEE45B__O_GOPATH#s}" ;;
 *) unset GOPATH ;;
 esac
-case ${_GOSHIM_ML_ENV__O_GOROOT-u} in
-s*) export GOROOT="${_GOSHIM_ML_ENV__O_GOROOT#s}" ;;
+case ${_GOSHIM_ML_ENV_CEE45B__O_GOROOT-u} in
+s*) export GOROOT="${_GOSHIM_ML_ENV_CEE45B__O_GOROOT#s}" ;;
 *) unset GOROOT ;;
 esac
-case ${_GOSHIM_ML_ENV__O_GOTOOLCHAIN-u} in
-s*) export GOTOOLCHAIN="${_GOSHIM_ML_ENV__O_GOTOOLCHAIN#s}" ;;
+case ${_GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN-u} in
+s*) export GOTOOLCHAIN="${_GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN#s}" ;;
 *) unset GOTOOLCHAIN ;;
 esac
 	if [ -n "${PKG_CONFIG_PATH+x}" ]; then _goshim_c="s$PKG_CONFIG_PATH"; else _goshim_c=u; fi
-	if [ "$_goshim_c" = "${_GOSHIM_ML_ENV__A_PKG_CONFIG_PATH-}" ]; then
-case ${_GOSHIM_ML_ENV__O_PKG_CONFIG_PATH-u} in
-s*) export PKG_CONFIG_PATH="${_GOSHIM_ML_ENV__O_PKG_CONFIG_PATH#s}" ;;
+	if [ "$_goshim_c" = "${_GOSHIM_ML_ENV_CEE45B__A_PKG_CONFIG_PATH-}" ]; then
+case ${_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH-u} in
+s*) export PKG_CONFIG_PATH="${_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH#s}" ;;
 *) unset PKG_CONFIG_PATH ;;
 esac
 	else
 		# changed while active: take out exactly goshim's entries, keep the rest
 		_goshim_s=:
 		_goshim_v=${PKG_CONFIG_PATH-}
-if [ -n "${_GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH+x}" ]; then
-	_goshim_e=$_GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH
+if [ -n "${_GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH+x}" ]; then
+	_goshim_e=$_GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH
 case "$_goshim_s$_goshim_v$_goshim_s" in
 *"$_goshim_s$_goshim_e$_goshim_s"*)
 	_goshim_t=$_goshim_s$_goshim_v$_goshim_s
@@ -168,14 +168,14 @@ case "$_goshim_s$_goshim_v$_goshim_s" in
 	;;
 esac
 fi
-		if [ -z "$_goshim_v" ] && [ "${_GOSHIM_ML_ENV__O_PKG_CONFIG_PATH-u}" = u ]; then
+		if [ -z "$_goshim_v" ] && [ "${_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH-u}" = u ]; then
 			unset PKG_CONFIG_PATH
 		else
 			export PKG_CONFIG_PATH="$_goshim_v"
 		fi
 	fi
-	unset _GOSHIM_ML_ENV__A_PKG_CONFIG_PATH _GOSHIM_ML_ENV__X1_PKG_CONFIG_PATH
-	unset _GOSHIM_ML_ENV__SAVED _GOSHIM_ML_ENV__O_CGO_CFLAGS _GOSHIM_ML_ENV__O_GO111MODULE _GOSHIM_ML_ENV__O_GOBIN _GOSHIM_ML_ENV__O_GOCACHE _GOSHIM_ML_ENV__O_GOFLAGS _GOSHIM_ML_ENV__O_GOPATH _GOSHIM_ML_ENV__O_GOROOT _GOSHIM_ML_ENV__O_GOTOOLCHAIN _GOSHIM_ML_ENV__O_PKG_CONFIG_PATH
+	unset _GOSHIM_ML_ENV_CEE45B__A_PKG_CONFIG_PATH _GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH
+	unset _GOSHIM_ML_ENV_CEE45B__SAVED _GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS _GOSHIM_ML_ENV_CEE45B__O_GO111MODULE _GOSHIM_ML_ENV_CEE45B__O_GOBIN _GOSHIM_ML_ENV_CEE45B__O_GOCACHE _GOSHIM_ML_ENV_CEE45B__O_GOFLAGS _GOSHIM_ML_ENV_CEE45B__O_GOPATH _GOSHIM_ML_ENV_CEE45B__O_GOROOT _GOSHIM_ML_ENV_CEE45B__O_GOTOOLCHAIN _GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH
 fi
 [ -z "$_goshim_bo" ] || eval "shopt -s $_goshim_bo"
 unset _goshim_c _goshim_s _goshim_v _goshim_e _goshim_t _goshim_p _goshim_bo
