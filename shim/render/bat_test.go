@@ -2,10 +2,13 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/goshim/goshim/shim/plan"
@@ -19,23 +22,7 @@ import (
 // and the exit status. wine's cmd is a reimplementation of cmd.exe: this
 // proves the hooks parse and behave in a cmd, not in Microsoft's.
 func TestBatRoundTrip(t *testing.T) {
-	wine, err := exec.LookPath("wine")
-	if err != nil {
-		if strings.Contains(","+os.Getenv("GOSHIM_E2E_REQUIRE")+",", ",cmd,") {
-			t.Fatal("cmd is required (GOSHIM_E2E_REQUIRE) but wine is not installed")
-		}
-		t.Skip("wine not found (apt-get install --no-install-recommends wine wine64): cannot run .bat hooks")
-	}
-	// no Mono/Gecko install prompts on a headless machine; the prefix is made once
-	wineEnv := append(os.Environ(), "WINEDEBUG=-all", "WINEDLLOVERRIDES=mscoree,mshtml=", "WINEPREFIX="+filepath.Join(os.TempDir(), "goshim-wineprefix"))
-	probe := exec.Command("timeout", "300", wine, "cmd", "/c", "exit 0")
-	probe.Env = wineEnv
-	if out, err := probe.CombinedOutput(); err != nil {
-		if strings.Contains(","+os.Getenv("GOSHIM_E2E_REQUIRE")+",", ",cmd,") {
-			t.Fatalf("cmd is required (GOSHIM_E2E_REQUIRE) but wine's cmd does not start: %v\n%s", err, out)
-		}
-		t.Skipf("wine is installed but its cmd does not start here (%v): cannot run .bat hooks\n%s", err, out)
-	}
+	cmdArgv, cmdEnv := batCmd(t)
 	p, err := plan.Build(policy.Builtin(), plan.Options{ID: "hijack", CondaVars: []plan.CondaVar{{Name: "GOTOOLCHAIN", Value: "local", Source: "go"}}})
 	if err != nil {
 		t.Fatal(err)
@@ -84,13 +71,11 @@ func TestBatRoundTrip(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "driver.bat"), []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(wine, "cmd", "/c", "driver.bat")
-	cmd.Dir = dir
-	cmd.Env = wineEnv
+	cmd := runBat(cmdArgv, cmdEnv, dir, "driver.bat")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("wine cmd: %v\n%s", err, stderr.String())
+		t.Fatalf("cmd: %v\n%s", err, stderr.String())
 	}
 	read := func(name string) map[string]string {
 		data, err := os.ReadFile(filepath.Join(dir, name))
@@ -137,4 +122,65 @@ func TestBatRoundTrip(t *testing.T) {
 	if restored["PATH"] != before["PATH"] {
 		t.Errorf("restored: PATH = %q, want %q", restored["PATH"], before["PATH"])
 	}
+}
+
+// The cmd that runs the .bat tests is found and started once per test
+// binary: Microsoft's cmd.exe on Windows, else wine's (every test shares one
+// headless wine prefix).
+var batCmdOnce struct {
+	sync.Once
+	argv       []string // the program and the arguments before /c
+	env        []string
+	fail, skip string // why no cmd can run here
+}
+
+// batCmd returns how to start a cmd and the environment to run it in. When
+// none can run, it skips t with the reason, or fails t when
+// GOSHIM_E2E_REQUIRE names cmd.
+func batCmd(t *testing.T) (argv []string, env []string) {
+	t.Helper()
+	w := &batCmdOnce
+	w.Do(func() {
+		if runtime.GOOS == "windows" {
+			exe, err := exec.LookPath("cmd")
+			if err != nil {
+				w.fail = "cmd is required (GOSHIM_E2E_REQUIRE) but cmd.exe is not found"
+				w.skip = "cmd.exe not found"
+				return
+			}
+			w.argv, w.env = []string{exe}, os.Environ()
+			return
+		}
+		wine, err := exec.LookPath("wine")
+		if err != nil {
+			w.fail = "cmd is required (GOSHIM_E2E_REQUIRE) but wine is not installed"
+			w.skip = "wine not found (apt-get install --no-install-recommends wine wine64): cannot run .bat hooks"
+			return
+		}
+		// no Mono/Gecko install prompts on a headless machine; the prefix is made once
+		env := append(os.Environ(), "WINEDEBUG=-all", "WINEDLLOVERRIDES=mscoree,mshtml=", "WINEPREFIX="+filepath.Join(os.TempDir(), "goshim-wineprefix"))
+		probe := exec.Command("timeout", "300", wine, "cmd", "/c", "exit 0")
+		probe.Env = env
+		if out, err := probe.CombinedOutput(); err != nil {
+			w.fail = fmt.Sprintf("cmd is required (GOSHIM_E2E_REQUIRE) but wine's cmd does not start: %v\n%s", err, out)
+			w.skip = fmt.Sprintf("wine is installed but its cmd does not start here (%v): cannot run .bat hooks\n%s", err, out)
+			return
+		}
+		w.argv, w.env = []string{wine, "cmd"}, env
+	})
+	if w.skip != "" {
+		if strings.Contains(","+os.Getenv("GOSHIM_E2E_REQUIRE")+",", ",cmd,") {
+			t.Fatal(w.fail)
+		}
+		t.Skip(w.skip)
+	}
+	return w.argv, append([]string(nil), w.env...)
+}
+
+// runBat runs `cmd /c name` in dir.
+func runBat(argv, env []string, dir, name string) *exec.Cmd {
+	c := exec.Command(argv[0], append(append([]string(nil), argv[1:]...), "/c", name)...)
+	c.Dir = dir
+	c.Env = env
+	return c
 }

@@ -95,6 +95,23 @@ func funcs(p *plan.Plan, sh shell.Shell) template.FuncMap {
 	}
 	return template.FuncMap{
 		"q": sh.Quote,
+		// ve is v for a list entry, which a shell may read once more when it
+		// takes the entry out again (cmd's CALL SET).
+		"ve": func(varName string, val expr.Value) (string, error) {
+			if c, ok := sh.(interface{ CheckEntry(expr.Value) error }); ok {
+				if err := c.CheckEntry(val); err != nil {
+					return "", &ValueError{Shell: sh.Name(), Var: varName, Err: err}
+				}
+			}
+			if err := checkValue(sh, val); err != nil {
+				return "", &ValueError{Shell: sh.Name(), Var: varName, Err: err}
+			}
+			s, err := sh.Expand(val)
+			if err != nil {
+				return "", &ValueError{Shell: sh.Name(), Var: varName, Err: err}
+			}
+			return s, nil
+		},
 		"v": func(varName string, val any) (string, error) {
 			v, ok := val.(expr.Value)
 			if pv, isPtr := val.(*expr.Value); isPtr && pv != nil {

@@ -161,7 +161,7 @@ func TestByteStable(t *testing.T) {
 // script goes through a quoting or name-checking function: a bare {% .X %}
 // would paste policy text into a shell unescaped.
 func TestTemplatesQuoteEverything(t *testing.T) {
-	allowed := map[string]bool{"q": true, "v": true, "n": true, "st": true, "marker": true}
+	allowed := map[string]bool{"q": true, "v": true, "ve": true, "n": true, "st": true, "marker": true}
 	entries, err := templates.FS.ReadDir(".")
 	if err != nil {
 		t.Fatal(err)

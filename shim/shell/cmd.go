@@ -71,6 +71,18 @@ func (cmd) Quote(s string) (string, error) {
 	return strings.ReplaceAll(s, "%", "%%"), nil
 }
 
+// CheckEntry refuses a list entry holding %: the hooks take an entry out
+// with CALL SET, which expands %...% in it once more (an entry C:\a%OS%b
+// would be read as C:\aWindows_NTb and never found).
+func (cmd) CheckEntry(v expr.Value) error {
+	for _, seg := range v.Segs {
+		if seg.Kind == expr.Literal && strings.Contains(seg.Text, "%") {
+			return fmt.Errorf("cmd cannot hold %% in a list entry (%q): taking the entry out again expands it a second time", seg.Text)
+		}
+	}
+	return nil
+}
+
 // CheckValue refuses a value that, as written in the .bat, would make a
 // line longer than cmd reads (8191 characters: the rest of the line would
 // run as a command), or that Windows cannot hold.

@@ -61,6 +61,20 @@ func TestCmdValueLimits(t *testing.T) {
 	}
 }
 
+func TestCmdListEntries(t *testing.T) {
+	for _, bad := range []string{"C:\\100%", "C:\\a%OS%b", "%%"} {
+		if err := (cmd{}).CheckEntry(expr.MustParse(bad)); err == nil || !strings.Contains(err.Error(), "list entry") {
+			t.Errorf("entry %q accepted: %v", bad, err)
+		}
+	}
+	// a variable read is not literal text; its value is the user's
+	for _, ok := range []string{"C:\\Go\\bin", "${APPDATA}\\go\\bin", "~\\go\\bin"} {
+		if err := (cmd{}).CheckEntry(expr.MustParse(ok)); err != nil {
+			t.Errorf("entry %q refused: %v", ok, err)
+		}
+	}
+}
+
 func TestUnixAndWindowsValueLimits(t *testing.T) {
 	long := expr.MustParse(strings.Repeat("a", 131072))
 	for _, sh := range []Shell{posix{}, fish{}} {

@@ -3,9 +3,9 @@
 @REM Inputs: embedded default policy
 @REM Digest: sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 
-@if not defined _GOSHIM_CONDA_GO__SAVED set "_GOSHIM_CONDA_GO__O_GOFLAGS=u"
-@if not defined _GOSHIM_CONDA_GO__SAVED if defined GOFLAGS set "_GOSHIM_CONDA_GO__O_GOFLAGS=s%GOFLAGS:"=%"
-@if not defined _GOSHIM_CONDA_GO__SAVED set "_GOSHIM_CONDA_GO__SAVED=1"
+@if not defined _GOSHIM_CONDA_GO_BEB275__SAVED set "_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS=u"
+@if not defined _GOSHIM_CONDA_GO_BEB275__SAVED if defined GOFLAGS set "_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS=s%GOFLAGS:"=%"
+@if not defined _GOSHIM_CONDA_GO_BEB275__SAVED set "_GOSHIM_CONDA_GO_BEB275__SAVED=1"
 @set "_goshim_lvl="
 @set "_goshim_n="
 @exit /b 0

@@ -3,10 +3,10 @@
 @REM Inputs: embedded default policy
 @REM Digest: sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 
-@if not defined _GOSHIM_CONDA_GO__SAVED set "_GOSHIM_CONDA_GO__O_GOFLAGS=u"
-@if not defined _GOSHIM_CONDA_GO__SAVED if defined GOFLAGS set "_GOSHIM_CONDA_GO__O_GOFLAGS=s%GOFLAGS:"=%"
-@if not defined _GOSHIM_CONDA_GO__SAVED set "_GOSHIM_CONDA_GO__SAVED=1"
-@if "%_GOSHIM_CONDA_GO__O_GOFLAGS:~0,1%"=="s" set "GOFLAGS=%_GOSHIM_CONDA_GO__O_GOFLAGS:~1%"
-@if not "%_GOSHIM_CONDA_GO__O_GOFLAGS:~0,1%"=="s" set "GOFLAGS="
+@if not defined _GOSHIM_CONDA_GO_BEB275__SAVED set "_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS=u"
+@if not defined _GOSHIM_CONDA_GO_BEB275__SAVED if defined GOFLAGS set "_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS=s%GOFLAGS:"=%"
+@if not defined _GOSHIM_CONDA_GO_BEB275__SAVED set "_GOSHIM_CONDA_GO_BEB275__SAVED=1"
+@if "%_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS:~0,1%"=="s" set "GOFLAGS=%_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS:~1%"
+@if not "%_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS:~0,1%"=="s" set "GOFLAGS="
 @for %%V in (_goshim_lvl _goshim_n _goshim_t _goshim_v _goshim_e _goshim_c _goshim_root) do @set "%%V="
 @exit /b 0

@@ -2,10 +2,10 @@
 @REM Hook set "conda-go", restore: runs last on deactivation: puts every managed variable back exactly.
 @REM Inputs: embedded default policy
 @REM Digest: sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-@if not defined _GOSHIM_CONDA_GO__SAVED exit /b 0
-@if "%_GOSHIM_CONDA_GO__O_GOFLAGS:~0,1%"=="s" set "GOFLAGS=%_GOSHIM_CONDA_GO__O_GOFLAGS:~1%"
-@if not "%_GOSHIM_CONDA_GO__O_GOFLAGS:~0,1%"=="s" set "GOFLAGS="
-@set "_GOSHIM_CONDA_GO__O_GOFLAGS="
-@set "_GOSHIM_CONDA_GO__SAVED="
+@if not defined _GOSHIM_CONDA_GO_BEB275__SAVED exit /b 0
+@if "%_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS:~0,1%"=="s" set "GOFLAGS=%_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS:~1%"
+@if not "%_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS:~0,1%"=="s" set "GOFLAGS="
+@set "_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS="
+@set "_GOSHIM_CONDA_GO_BEB275__SAVED="
 @for %%V in (_goshim_t _goshim_v _goshim_e _goshim_c _goshim_p) do @set "%%V="
 @exit /b 0

@@ -98,7 +98,7 @@
 @REM well-known places (cmd does not search PATH: its first go is the env's)
 @if not defined _goshim_root if defined ProgramFiles if exist "%ProgramFiles%\Go\bin\go.exe" set "_goshim_root=%ProgramFiles%\Go"
 @if not defined _goshim_root if defined SystemDrive if exist "%SystemDrive%\Go\bin\go.exe" set "_goshim_root=%SystemDrive%\Go"
-@if not defined _goshim_root if defined USERPROFILE for /d %%D in ("%USERPROFILE%\sdk\go*") do @if exist "%%~D\bin\go.exe" set "_goshim_root=%%~D"
+@if not defined _goshim_root if defined USERPROFILE for /d %%D in ("%USERPROFILE%\sdk\go*") do @if not defined _goshim_root if exist "%%~D\bin\go.exe" set "_goshim_root=%%~D"
 @if defined _goshim_root set "PATH=%_goshim_root%\bin;%PATH%"
 @if defined _goshim_root set "_GOSHIM_GOSHIM__T_PATH=%_goshim_root%\bin"
 @if defined _goshim_root set "GOROOT="
