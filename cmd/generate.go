@@ -56,12 +56,15 @@ func generateRun(opts *GenerateOptions) error {
 		return usageErr("cannot write hooks: %v", err)
 	}
 	printNotes(opts.IO, in.Plan)
-	for _, f := range files {
-		dst := filepath.Join(out, filepath.FromSlash(f.Path))
-		if err := atomicfs.WriteFile(dst, f.Data, 0o644); err != nil {
-			return fmt.Errorf("writing %s: %w", dst, err)
-		}
-		fmt.Fprintf(opts.IO.Out, "wrote %s\n", displayName(opts.IO.Dir, dst))
+	writes := make([]atomicfs.File, len(files))
+	for i, f := range files {
+		writes[i] = atomicfs.File{Path: filepath.Join(out, filepath.FromSlash(f.Path)), Data: f.Data, Perm: 0o644}
+	}
+	if err := atomicfs.WriteFiles(writes); err != nil {
+		return err
+	}
+	for _, w := range writes {
+		fmt.Fprintf(opts.IO.Out, "wrote %s\n", displayName(opts.IO.Dir, w.Path))
 	}
 	return nil
 }

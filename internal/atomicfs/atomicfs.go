@@ -51,7 +51,11 @@ func Stage(dst string, data []byte, perm os.FileMode) (s Staged, err error) {
 func (s Staged) Commit() error { return os.Rename(s.tmp, s.dst) }
 
 // Discard removes the staged file (after a failed or abandoned change).
-func (s Staged) Discard() { os.Remove(s.tmp) }
+func (s Staged) Discard() {
+	if s.tmp != "" {
+		os.Remove(s.tmp)
+	}
+}
 
 // WriteFile replaces path with data, creating missing folders with 0755.
 func WriteFile(path string, data []byte, perm os.FileMode) error {
@@ -64,6 +68,48 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 		return err
 	}
 	return syncDir(filepath.Dir(path))
+}
+
+// File is one file for WriteFiles.
+type File struct {
+	Path string
+	Data []byte
+	Perm os.FileMode
+}
+
+// WriteFiles replaces every file, all or nothing as far as a file system
+// allows: every file is staged (written and synced) before any is renamed
+// into place, and each folder is synced once at the end, not once a file.
+func WriteFiles(files []File) error {
+	staged := make([]Staged, 0, len(files))
+	discard := func() {
+		for _, s := range staged {
+			s.Discard()
+		}
+	}
+	for _, f := range files {
+		s, err := Stage(f.Path, f.Data, f.Perm)
+		if err != nil {
+			discard()
+			return fmt.Errorf("writing %s: %w", f.Path, err)
+		}
+		staged = append(staged, s)
+	}
+	dirs := map[string]bool{}
+	for i, s := range staged {
+		if err := s.Commit(); err != nil {
+			discard() // the ones not yet renamed; those renamed stay new
+			return fmt.Errorf("writing %s: %w", files[i].Path, err)
+		}
+		staged[i] = Staged{} // renamed: nothing left to discard
+		dirs[filepath.Dir(files[i].Path)] = true
+	}
+	for d := range dirs {
+		if err := syncDir(d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // syncDir makes the rename itself durable. Not every OS can sync a folder

@@ -10,7 +10,6 @@ package expr
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -37,11 +36,24 @@ type Value struct {
 	Segs []Segment
 }
 
-var namePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
 // ValidName reports whether s can be an environment variable name in every
-// shell goshim writes for.
-func ValidName(s string) bool { return namePattern.MatchString(s) }
+// shell goshim writes for: ^[A-Za-z_][A-Za-z0-9_]*$ (checked by hand, not
+// by a regexp: the templates call it for every name they print).
+func ValidName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c == '_':
+		case c >= '0' && c <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // Parse reads a policy value. Errors say what to write instead.
 func Parse(s string) (Value, error) {

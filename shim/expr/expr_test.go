@@ -78,7 +78,7 @@ func TestValidName(t *testing.T) {
 			t.Errorf("ValidName(%q) = false", ok)
 		}
 	}
-	for _, bad := range []string{"", "1A", "A-B", "A B", "A.B", "É", "A\n"} {
+	for _, bad := range []string{"", "1A", "A-B", "A B", "A.B", "É", "A\n", "9", "A\x00", "[", "`", "{", "@", "A/"} {
 		if ValidName(bad) {
 			t.Errorf("ValidName(%q) = true", bad)
 		}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/goshim/goshim/shim/expr"
@@ -74,12 +75,40 @@ func All(p *plan.Plan, shells []shell.Shell) ([]File, error) {
 	return out, nil
 }
 
+// parsed holds each shell's template, parsed once per process (with the
+// functions of an empty plan: parsing needs only their names).
+var parsed struct {
+	sync.Mutex
+	m map[string]*template.Template
+}
+
+// parseTemplate returns sh's template bound to p's functions: a clone of
+// the parsed one, so concurrent renders never share function bindings.
 func parseTemplate(p *plan.Plan, sh shell.Shell) (*template.Template, error) {
-	src, err := templates.FS.ReadFile(sh.Name() + sh.Ext() + ".tmpl")
-	if err != nil {
-		return nil, fmt.Errorf("no template for shell %s: %w", sh.Name(), err)
+	parsed.Lock()
+	t, ok := parsed.m[sh.Name()]
+	if !ok {
+		src, err := templates.FS.ReadFile(sh.Name() + sh.Ext() + ".tmpl")
+		if err != nil {
+			parsed.Unlock()
+			return nil, fmt.Errorf("no template for shell %s: %w", sh.Name(), err)
+		}
+		t, err = template.New(sh.Name()).Delims("{%", "%}").Option("missingkey=error").Funcs(funcs(&plan.Plan{}, sh)).Parse(string(src))
+		if err != nil {
+			parsed.Unlock()
+			return nil, err
+		}
+		if parsed.m == nil {
+			parsed.m = map[string]*template.Template{}
+		}
+		parsed.m[sh.Name()] = t
 	}
-	return template.New(sh.Name()).Delims("{%", "%}").Option("missingkey=error").Funcs(funcs(p, sh)).Parse(string(src))
+	parsed.Unlock()
+	c, err := t.Clone()
+	if err != nil {
+		return nil, err
+	}
+	return c.Funcs(funcs(p, sh)), nil
 }
 
 // Templates use {% %} as delimiters: "{{" collides with shell text such as "${{".
