@@ -184,3 +184,75 @@ func runBat(argv, env []string, dir, name string) *exec.Cmd {
 	c.Env = env
 	return c
 }
+
+// TestBatQuotedPathEntry: Windows allows a PATH entry in quotes. The hooks
+// read PATH inside set "...", where cmd keeps everything up to the last
+// quote, so a quoted entry (without & | < >, which would end the quoting in
+// any cmd script: a documented limitation) comes back exactly, quotes and
+// all. With no Go anywhere, the hooks say so in one line on stderr.
+func TestBatQuotedPathEntry(t *testing.T) {
+	cmdArgv, cmdEnv := batCmd(t)
+	p, err := plan.Build(policy.Builtin(), plan.Options{ID: "quoted"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, _ := shell.Lookup("cmd")
+	files, err := Files(p, sh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range files {
+		dst := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dst, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	userPath := `C:\bin;"C:\Program Files\x;y";C:\last`
+	var b strings.Builder
+	line := func(s string) { b.WriteString(s + "\r\n") }
+	line(`@echo off`)
+	line(`set PATH=` + userPath)
+	line(`set "ProgramFiles=C:\nowhere"`)
+	line(`set "SystemDrive=C:\nowhere"`)
+	line(`set "USERPROFILE=C:\nowhere"`)
+	line(`set "CONDA_PREFIX=C:\envs\quoted"`)
+	line(`set "CONDA_SHLVL=1"`)
+	line(`set PATH=C:\envs\quoted\bin;%PATH%`)
+	act := filepath.Join(dir, "etc", "conda", "activate.d")
+	line(`call "` + filepath.Join(act, "+goshim-quoted-save.bat") + `"`)
+	line(`call "` + filepath.Join(act, "~goshim-quoted.bat") + `"`)
+	line(`set PATH>active.txt`)
+	line(`set PATH=%PATH:C:\envs\quoted\bin;=%`)
+	line(`call "` + filepath.Join(dir, "etc", "conda", "deactivate.d", "+goshim-quoted.bat") + `"`)
+	line(`set PATH>restored.txt`)
+	if err := os.WriteFile(filepath.Join(dir, "driver.bat"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := runBat(cmdArgv, cmdEnv, dir, "driver.bat")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("cmd: %v\n%s", err, stderr.String())
+	}
+	read := func(name string) string {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatalf("%v\n%s", err, stderr.String())
+		}
+		return strings.ReplaceAll(string(got), "\r\n", "\n")
+	}
+	if want := "PATH=C:\\envs\\quoted\\bin;" + userPath + "\n"; !strings.Contains(strings.ToUpper(read("active.txt")), strings.ToUpper(want)) {
+		t.Errorf("active:\n%s\nwant the line %q (no Go found: PATH unchanged)", read("active.txt"), want)
+	}
+	if want := "PATH=" + userPath + "\n"; !strings.Contains(strings.ToUpper(read("restored.txt")), strings.ToUpper(want)) {
+		t.Errorf("restored:\n%s\nwant the line %q", read("restored.txt"), want)
+	}
+	msg := strings.TrimSpace(stderr.String())
+	if !strings.HasPrefix(msg, "goshim: no system Go found, looked at [go] root") || strings.Count(msg, "\n") != 0 {
+		t.Errorf("stderr %q, want one line saying no system Go was found", msg)
+	}
+}

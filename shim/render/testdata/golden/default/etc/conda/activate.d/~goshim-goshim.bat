@@ -91,7 +91,7 @@
 @if defined _GOSHIM_GOSHIM__T_PATH set "_goshim_e=%_GOSHIM_GOSHIM__T_PATH%"
 @if defined _goshim_e call set "_goshim_t=%%_goshim_t:;%_goshim_e%;=;%%"
 @set "_goshim_v=%_goshim_t:~1,-1%"
-@if "%_goshim_t%"==";" set "_goshim_v="
+@if "%_goshim_t:"=%"==";" set "_goshim_v="
 @set "PATH=%_goshim_v%"
 @REM Toolchain: find the system Go and put its bin\ ahead of the env's.
 @set "_goshim_root="
@@ -103,6 +103,6 @@
 @if defined _goshim_root set "_GOSHIM_GOSHIM__T_PATH=%_goshim_root%\bin"
 @if defined _goshim_root set "GOROOT="
 @if not defined _goshim_root set "_GOSHIM_GOSHIM__T_PATH="
-@if not defined _goshim_root echo goshim: no system Go found (looked at [go] root, %%ProgramFiles%%\Go, %%SystemDrive%%\Go, %%USERPROFILE%%\sdk\go*); the env's own go stays in use. Fix: install Go, or set [go] root in goshim.toml and regenerate. 1>&2
+@if not defined _goshim_root echo goshim: no system Go found, looked at [go] root, %%ProgramFiles%%\Go, %%SystemDrive%%\Go and %%USERPROFILE%%\sdk\go*; the env's own go stays in use. Fix: install Go, or set [go] root in goshim.toml and regenerate. 1>&2
 @for %%V in (_goshim_lvl _goshim_n _goshim_t _goshim_v _goshim_e _goshim_c _goshim_root) do @set "%%V="
 @exit /b 0

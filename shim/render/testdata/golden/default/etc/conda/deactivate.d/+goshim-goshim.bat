@@ -8,7 +8,7 @@
 @REM conda is switching or reactivating when %CONDA_PREFIX%\bin is still on
 @REM PATH: it exports a PATH computed before this script ran (conda#14762).
 @if defined CONDA_PREFIX call set "_goshim_c=%%_goshim_t:;%CONDA_PREFIX%\bin;=%%"
-@if defined CONDA_PREFIX if not "%_goshim_c%"=="%_goshim_t%" set "_goshim_p=1"
+@if defined CONDA_PREFIX if not "%_goshim_c:"=%"=="%_goshim_t:"=%" set "_goshim_p=1"
 @set "_goshim_e="
 @if defined _GOSHIM_GOSHIM__T_PATH set "_goshim_e=%_GOSHIM_GOSHIM__T_PATH%"
 @if defined _goshim_p if defined _goshim_e if defined _GOSHIM_STALE_PATH set "_GOSHIM_STALE_PATH=%_GOSHIM_STALE_PATH%;%_goshim_e%"
@@ -17,7 +17,7 @@
 @if defined _goshim_e call set "_goshim_t=%%_goshim_t:;%_goshim_e%;=;%%"
 @set "_GOSHIM_GOSHIM__T_PATH="
 @set "_goshim_v=%_goshim_t:~1,-1%"
-@if "%_goshim_t%"==";" set "_goshim_v="
+@if "%_goshim_t:"=%"==";" set "_goshim_v="
 @if not defined _goshim_p set "PATH=%_goshim_v%"
 @if "%_GOSHIM_GOSHIM__O_CGO_ENABLED:~0,1%"=="s" set "CGO_ENABLED=%_GOSHIM_GOSHIM__O_CGO_ENABLED:~1%"
 @if not "%_GOSHIM_GOSHIM__O_CGO_ENABLED:~0,1%"=="s" set "CGO_ENABLED="

@@ -39,7 +39,7 @@
 @set "_GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS=%_goshim_e%"
 @if defined _goshim_e set "_goshim_t= %_goshim_e%%_goshim_t%"
 @set "_goshim_v=%_goshim_t:~1,-1%"
-@if "%_goshim_t%"==" " set "_goshim_v="
+@if "%_goshim_t:"=%"==" " set "_goshim_v="
 @set "CGO_CFLAGS=%_goshim_v%"
 @set "_GOSHIM_ML_ENV_CEE45B__A_CGO_CFLAGS=u"
 @if defined CGO_CFLAGS set "_GOSHIM_ML_ENV_CEE45B__A_CGO_CFLAGS=s%_goshim_v%"
@@ -68,7 +68,7 @@
 @set "_GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH=%_goshim_e%"
 @if defined _goshim_e set "_goshim_t=%_goshim_t%%_goshim_e%;"
 @set "_goshim_v=%_goshim_t:~1,-1%"
-@if "%_goshim_t%"==";" set "_goshim_v="
+@if "%_goshim_t:"=%"==";" set "_goshim_v="
 @set "PKG_CONFIG_PATH=%_goshim_v%"
 @set "_GOSHIM_ML_ENV_CEE45B__A_PKG_CONFIG_PATH=u"
 @if defined PKG_CONFIG_PATH set "_GOSHIM_ML_ENV_CEE45B__A_PKG_CONFIG_PATH=s%_goshim_v%"
@@ -108,7 +108,7 @@
 @set "_GOSHIM_ML_ENV_CEE45B__X1_PATH=%_goshim_e%"
 @if defined _goshim_e set "_goshim_t=%_goshim_t%%_goshim_e%;"
 @set "_goshim_v=%_goshim_t:~1,-1%"
-@if "%_goshim_t%"==";" set "_goshim_v="
+@if "%_goshim_t:"=%"==";" set "_goshim_v="
 @set "PATH=%_goshim_v%"
 @REM Toolchain: find the system Go and put its bin\ ahead of the env's.
 @set "_goshim_root="
@@ -125,6 +125,6 @@
 @if defined _goshim_root set "_GOSHIM_ML_ENV_CEE45B__T_PATH=%_goshim_root%\bin"
 @if defined _goshim_root set "GOROOT="
 @if not defined _goshim_root set "_GOSHIM_ML_ENV_CEE45B__T_PATH="
-@if not defined _goshim_root echo goshim: no system Go found (looked at [go] root, %%ProgramFiles%%\Go, %%SystemDrive%%\Go, %%USERPROFILE%%\sdk\go*); the env's own go stays in use. Fix: install Go, or set [go] root in goshim.toml and regenerate. 1>&2
+@if not defined _goshim_root echo goshim: no system Go found, looked at [go] root, %%ProgramFiles%%\Go, %%SystemDrive%%\Go and %%USERPROFILE%%\sdk\go*; the env's own go stays in use. Fix: install Go, or set [go] root in goshim.toml and regenerate. 1>&2
 @for %%V in (_goshim_lvl _goshim_n _goshim_t _goshim_v _goshim_e _goshim_c _goshim_root) do @set "%%V="
 @exit /b 0

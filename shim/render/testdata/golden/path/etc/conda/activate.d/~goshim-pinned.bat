@@ -15,7 +15,7 @@
 @if defined _GOSHIM_PINNED__T_PATH set "_goshim_e=%_GOSHIM_PINNED__T_PATH%"
 @if defined _goshim_e call set "_goshim_t=%%_goshim_t:;%_goshim_e%;=;%%"
 @set "_goshim_v=%_goshim_t:~1,-1%"
-@if "%_goshim_t%"==";" set "_goshim_v="
+@if "%_goshim_t:"=%"==";" set "_goshim_v="
 @set "PATH=%_goshim_v%"
 @REM Toolchain: find the system Go and put its bin\ ahead of the env's.
 @set "_goshim_root="
