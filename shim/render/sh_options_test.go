@@ -98,3 +98,32 @@ func TestSHNocasematch(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", out, want)
 	}
 }
+
+// TestSHOddCondaShlvl: conda writes CONDA_SHLVL as 1, 2, ...; a value such as
+// 08 is not a number to $((...)) in bash or dash and ended the hook under
+// set -e. Anything odd reads as level 0: with no __CONDA_SHLVL_0_ backup,
+// the original of a variable conda exports is "unset".
+func TestSHOddCondaShlvl(t *testing.T) {
+	p, err := plan.Build(policy.Builtin(), plan.Options{ID: "lvl", CondaVars: []plan.CondaVar{{Name: "GOFLAGS", Value: "-v", Source: "environment.yml"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sh := range strictShells {
+		for _, lvl := range []string{"08", "010", "123456789012345678901", "1x"} {
+			t.Run(sh.name+"/"+lvl, func(t *testing.T) {
+				need(t, sh.name)
+				prefix := fakePrefix(t, p)
+				save := scripts(t, filepath.Join(prefix, "etc/conda/activate.d"), false)[0]
+				script := "export CONDA_SHLVL=" + lvl + " GOFLAGS=-v\n. " + shq(save) + "\n" +
+					`printf 'O=%s\n' "$_GOSHIM_LVL__O_GOFLAGS"` + "\n"
+				out, err := exec.Command(sh.argv[0], append(sh.argv[1:], "-c", script)...).CombinedOutput()
+				if err != nil {
+					t.Fatalf("%v\n%s", err, out)
+				}
+				if string(out) != "O=u\n" {
+					t.Errorf("got %q, want the original read as unset (level 0, no backup)", out)
+				}
+			})
+		}
+	}
+}

@@ -22,5 +22,5 @@ else
 endif
 unset _goshim_*
 else
-	echo 'goshim: these hooks need tcsh: csh cannot read the names of goshim'"'"'s state variables (30-character limit) and lacks the modifiers they use; Go variables and PATH are left as conda sets them. Fix: use tcsh.' >& /dev/stderr
+	echo 'goshim: these hooks need tcsh: csh cannot read the names of goshim'"'"'s state variables (30-character limit) and lacks the modifiers they use; Go variables and PATH are left as conda sets them. Fix: use tcsh.' >>& /dev/stderr
 endif

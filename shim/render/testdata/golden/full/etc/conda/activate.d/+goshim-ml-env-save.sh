@@ -7,7 +7,9 @@ if [ -z "${_GOSHIM_ML_ENV_CEE45B__SAVED-}" ]; then
 # conda exported its env_vars before any script ran, and kept the earlier
 # value as __CONDA_SHLVL_<previous level>_<NAME> only where one was set.
 case ${CONDA_SHLVL-} in
-''|0|*[!0-9]*) _goshim_lvl=0 ;;
+# conda writes 1, 2, ...: anything else (08 is not a number to $((...)))
+# reads as level 0
+''|0*|*[!0-9]*|??????*) _goshim_lvl=0 ;;
 *) _goshim_lvl=$((CONDA_SHLVL - 1)) ;;
 esac
 eval "_goshim_c=\${__CONDA_SHLVL_${_goshim_lvl}_GOPATH+s}\${__CONDA_SHLVL_${_goshim_lvl}_GOPATH-}"

@@ -481,7 +481,7 @@ endif
 	endif
 	if ( x${_goshim_root:q} == x ) then
 		unsetenv _GOSHIM_ML_ENV_CEE45B__T_PATH
-		echo 'goshim: no system Go found (looked at [go] root, PATH outside conda, /usr/local/go, /usr/lib/go, ~/sdk/go*, Homebrew); the env'"'"'s own go stays in use. Fix: install Go, or set [go] root in goshim.toml and regenerate.' >& /dev/stderr
+		echo 'goshim: no system Go found (looked at [go] root, PATH outside conda, /usr/local/go, /usr/lib/go, ~/sdk/go*, Homebrew); the env'"'"'s own go stays in use. Fix: install Go, or set [go] root in goshim.toml and regenerate.' >>& /dev/stderr
 	else
 		if ( $?PATH ) then
 			if ( x${PATH:q} == x ) then
@@ -498,5 +498,5 @@ endif
 endif
 unset _goshim_*
 else
-	echo 'goshim: these hooks need tcsh: csh cannot read the names of goshim'"'"'s state variables (30-character limit) and lacks the modifiers they use; Go variables and PATH are left as conda sets them. Fix: use tcsh.' >& /dev/stderr
+	echo 'goshim: these hooks need tcsh: csh cannot read the names of goshim'"'"'s state variables (30-character limit) and lacks the modifiers they use; Go variables and PATH are left as conda sets them. Fix: use tcsh.' >>& /dev/stderr
 endif

@@ -20,7 +20,7 @@ if test -z "$_GOSHIM_ML_ENV_CEE45B__SAVED"
     # conda exported its env_vars before any script ran, and kept the earlier
     # value as __CONDA_SHLVL_<previous level>_<NAME> only where one was set.
     set _goshim_lvl 0
-    if test -n "$CONDA_SHLVL"; and test "x$CONDA_SHLVL" != x0; and not string match -q -r '[^0-9]' -- "$CONDA_SHLVL"
+    if string match -q -r '^[1-9][0-9]{0,4}$' -- "$CONDA_SHLVL"
         set _goshim_lvl (builtin math "$CONDA_SHLVL" - 1)
     end
     if set -q CGO_CFLAGS

@@ -100,7 +100,7 @@ if ( 1 ) then
 	endif
 	if ( x${_goshim_root:q} == x ) then
 		unsetenv _GOSHIM_PINNED__T_PATH
-		echo 'goshim: [go] root holds no bin/go; the env'"'"'s own go stays in use. Fix: set [go] root in goshim.toml to a Go installation and regenerate.' >& /dev/stderr
+		echo 'goshim: [go] root holds no bin/go; the env'"'"'s own go stays in use. Fix: set [go] root in goshim.toml to a Go installation and regenerate.' >>& /dev/stderr
 	else
 		if ( $?PATH ) then
 			if ( x${PATH:q} == x ) then
@@ -117,5 +117,5 @@ if ( 1 ) then
 endif
 unset _goshim_*
 else
-	echo 'goshim: these hooks need tcsh: csh cannot read the names of goshim'"'"'s state variables (30-character limit) and lacks the modifiers they use; Go variables and PATH are left as conda sets them. Fix: use tcsh.' >& /dev/stderr
+	echo 'goshim: these hooks need tcsh: csh cannot read the names of goshim'"'"'s state variables (30-character limit) and lacks the modifiers they use; Go variables and PATH are left as conda sets them. Fix: use tcsh.' >>& /dev/stderr
 endif
