@@ -256,3 +256,101 @@ func TestBatQuotedPathEntry(t *testing.T) {
 		t.Errorf("stderr %q, want one line saying no system Go was found", msg)
 	}
 }
+
+// TestBatUserOwnsTheSameEntries: Go's Windows installer puts
+// C:\Program Files\Go\bin on the user's PATH, which is exactly the toolchain
+// entry goshim prepends; the user may also have a policy's PATH entries
+// already. Deactivation must take out goshim's copies (at the front, and
+// appended ones at the end) and leave the user's, in place, whatever their
+// case: PATH comes back exactly, through a plain deactivate and through a
+// reactivation (conda#14762: goshim's entries become stale and the next
+// activation takes them out). Expected PATHs written by hand.
+func TestBatUserOwnsTheSameEntries(t *testing.T) {
+	cmdArgv, cmdEnv := batCmd(t)
+	dir := t.TempDir()
+	pf, goRoot := batProgramFiles(t, dir)
+	pol, err := policy.Parse("goshim.toml", []byte("[go]\ntoolchain = \"system\"\n[env]\nPATH = { prepend = ['C:\\p1', 'C:\\p2'], append = ['C:\\x1', 'C:\\x2'] }\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Build(pol, plan.Options{ID: "same"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, _ := shell.Lookup("cmd")
+	files, err := Files(p, sh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		dst := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dst, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// the user's own copies: p2 and x1 in the middle, Go's bin last (lower case)
+	user := `C:\windows;C:\P2;C:\x1;C:\tools;` + strings.ToLower(goRoot) + `\bin`
+	act := filepath.Join(dir, "etc", "conda", "activate.d")
+	deact := filepath.Join(dir, "etc", "conda", "deactivate.d", "+goshim-same.bat")
+	var b strings.Builder
+	line := func(s string) { b.WriteString(s + "\r\n") }
+	activate := func() {
+		line(`call "` + filepath.Join(act, "+goshim-same-save.bat") + `"`)
+		line(`call "` + filepath.Join(act, "~goshim-same.bat") + `"`)
+	}
+	line(`@echo off`)
+	line(`set "ProgramFiles=` + pf + `"`)
+	line(`set "SystemDrive=C:\nowhere"`)
+	line(`set "USERPROFILE=C:\nowhere"`)
+	line(`set "PATH=` + user + `"`)
+	line(`set "CONDA_PREFIX=C:\envs\same"`)
+	line(`set "CONDA_SHLVL=1"`)
+	line(`set "PATH=C:\envs\same\bin;%PATH%"`)
+	activate()
+	line(`set PATH>active.txt`)
+	// reactivation: deactivate.d sees the env's bin still on PATH, then
+	// conda exports the PATH it computed before (goshim's entries in it)
+	line(`set "GOSHIM_T_KEEP=%PATH%"`)
+	line(`call "` + deact + `"`)
+	line(`set "PATH=%GOSHIM_T_KEEP%"`)
+	line(`set "GOSHIM_T_KEEP="`)
+	activate()
+	line(`set PATH>reactivated.txt`)
+	// plain deactivate: conda drops the env's bin first
+	line(`set "PATH=%PATH:C:\envs\same\bin;=%"`)
+	line(`call "` + deact + `"`)
+	line(`set PATH>restored.txt`)
+	if err := os.WriteFile(filepath.Join(dir, "driver.bat"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := runBat(cmdArgv, cmdEnv, dir, "driver.bat")
+	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
+		t.Fatalf("cmd: %v\n%s", err, out)
+	}
+	pathOf := func(name string) string {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") {
+			if k, v, ok := strings.Cut(l, "="); ok && strings.EqualFold(k, "PATH") {
+				return v
+			}
+		}
+		t.Fatalf("%s: no PATH", name)
+		return ""
+	}
+	active := goRoot + `\bin;C:\p1;C:\p2;C:\envs\same\bin;` + user + `;C:\x1;C:\x2`
+	for _, c := range []struct{ file, want string }{
+		{"active.txt", active},
+		{"reactivated.txt", active},
+		{"restored.txt", user},
+	} {
+		if got := pathOf(c.file); got != c.want {
+			t.Errorf("%s: PATH\n got %s\nwant %s", c.file, got, c.want)
+		}
+	}
+}

@@ -166,6 +166,24 @@ func funcs(p *plan.Plan, sh shell.Shell) template.FuncMap {
 			return name("_GOSHIM_" + p.StateID + "__SAVED")
 		},
 		"entries": entries,
+		// removal is the order to take entries out from the ends of a list
+		// (cmd): prepended ones from the front in policy order, appended ones
+		// from the end, last first
+		"removal": func(of any) ([]Entry, error) {
+			es, err := entries(of)
+			if err != nil {
+				return nil, err
+			}
+			var pre, app []Entry
+			for _, e := range es {
+				if e.Prepend {
+					pre = append([]Entry{e}, pre...)
+				} else {
+					app = append([]Entry{e}, app...)
+				}
+			}
+			return append(pre, app...), nil
+		},
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict needs key/value pairs")

@@ -85,11 +85,15 @@
 @REM PATH: goshim owns only the entries it added (recorded in _GOSHIM_*).
 @set "_goshim_t=;%PATH%;"
 @REM entries a switch or reactivation left behind (conda#14762)
-@if defined _GOSHIM_STALE_PATH for %%E in ("%_GOSHIM_STALE_PATH:;=" "%") do @call set "_goshim_t=%%_goshim_t:;%%~E;=;%%"
+@set "_goshim_s=;"
+@set "_goshim_w=front"
+@if defined _GOSHIM_STALE_PATH for %%E in ("%_GOSHIM_STALE_PATH:;=" "%") do @set "_goshim_e=%%~E" & call :_goshim_rm
 @set "_GOSHIM_STALE_PATH="
 @set "_goshim_e="
 @if defined _GOSHIM_GOSHIM__T_PATH set "_goshim_e=%_GOSHIM_GOSHIM__T_PATH%"
-@if defined _goshim_e call set "_goshim_t=%%_goshim_t:;%_goshim_e%;=;%%"
+@set "_goshim_s=;"
+@set "_goshim_w=front"
+@if defined _goshim_e call :_goshim_rm
 @set "_goshim_v=%_goshim_t:~1,-1%"
 @if "%_goshim_t:"=%"==";" set "_goshim_v="
 @set "PATH=%_goshim_v%"
@@ -104,5 +108,23 @@
 @if defined _goshim_root set "GOROOT="
 @if not defined _goshim_root set "_GOSHIM_GOSHIM__T_PATH="
 @if not defined _goshim_root echo goshim: no system Go found, looked at [go] root, %%ProgramFiles%%\Go, %%SystemDrive%%\Go and %%USERPROFILE%%\sdk\go*; the env's own go stays in use. Fix: install Go, or set [go] root in goshim.toml and regenerate. 1>&2
-@for %%V in (_goshim_lvl _goshim_n _goshim_t _goshim_v _goshim_e _goshim_c _goshim_root) do @set "%%V="
+@for %%V in (_goshim_lvl _goshim_n _goshim_t _goshim_v _goshim_e _goshim_c _goshim_root _goshim_s _goshim_w) do @set "%%V="
+@exit /b 0
+:_goshim_rm
+@set "_goshim_df="
+@set "_goshim_de="
+@set "_goshim_r="
+@call set "_goshim_x=%%_goshim_t:*%_goshim_s%%_goshim_e%%_goshim_s%=%%"
+@if /i "%_goshim_s%%_goshim_e:"=%%_goshim_s%%_goshim_x:"=%"=="%_goshim_t:"=%" set "_goshim_df=1"
+@set "_goshim_y=%_goshim_t%<>"
+@call set "_goshim_z=%%_goshim_y:%_goshim_s%%_goshim_e%%_goshim_s%<>=%_goshim_s%<>%%"
+@if /i not "%_goshim_z:"=%"=="%_goshim_y:"=%" set "_goshim_de=1"
+@if "%_goshim_w%"=="front" if defined _goshim_df set "_goshim_r=front"
+@if "%_goshim_w%"=="end" if defined _goshim_de set "_goshim_r=end"
+@if not defined _goshim_r if defined _goshim_df set "_goshim_r=front"
+@if not defined _goshim_r if defined _goshim_de set "_goshim_r=end"
+@if "%_goshim_r%"=="front" set "_goshim_t=%_goshim_s%%_goshim_x%"
+@if "%_goshim_r%"=="end" set "_goshim_t=%_goshim_z:~0,-2%"
+@if not defined _goshim_r call set "_goshim_t=%%_goshim_t:%_goshim_s%%_goshim_e%%_goshim_s%=%_goshim_s%%%"
+@for %%V in (_goshim_df _goshim_de _goshim_r _goshim_x _goshim_y _goshim_z) do @set "%%V="
 @exit /b 0
