@@ -589,6 +589,37 @@ var scenarios = []scenario{
 		},
 	},
 	{
+		// the env's bin is on PATH before activation (a Docker image's ENV
+		// PATH, an IDE terminal that inherited an activated PATH): conda adds
+		// it again and, on a plain deactivate, takes out one copy. goshim must
+		// still see a plain deactivate, not a switch (conda#14762), and put
+		// PATH back exactly, leaving no stale entries behind.
+		name: "env-bin-already-on-path",
+		skip: func(c *sctx) string {
+			if runtime.GOOS == "windows" {
+				return "conda's Windows prefix has several bin folders"
+			}
+			return ""
+		},
+		build: func(c *sctx, s *script) {
+			start(c, s, "set", c.fx.a)
+			s.prependPath(filepath.Join(c.fx.a.prefix, "bin"))
+			s.cp("with-bin")
+			s.activate(c.fx.a)
+			s.cp("in-a")
+			s.deactivate()
+			s.cp("after")
+		},
+		check: func(c *sctx, r *result) {
+			envs := []*testEnv{c.fx.a}
+			c.assertInside(r, c.fx.a, "in-a", "with-bin")
+			c.assertRestored(r, c.fx.a, "with-bin", "after", envs)
+			if v, ok := r.at("after").env["_GOSHIM_STALE_PATH"]; ok {
+				r.fail("after: _GOSHIM_STALE_PATH = %q, want it unset (a plain deactivate is no switch)", v)
+			}
+		},
+	},
+	{
 		// a user PATH entry survives a reactivation too
 		name: "user-path-edit-reactivate",
 		build: func(c *sctx, s *script) {

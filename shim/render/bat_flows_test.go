@@ -189,6 +189,8 @@ func batActiveState(env batPrefix, sysGo string) map[string]string {
 		"P2_PATH":       batToolsCo,
 		"X1_PATH":       batLast,
 		"T_PATH":        sysGo + `\bin`,
+		// the env's bin is once on PATH at activation (docs/hooks.md, N_PATH)
+		"N_PATH": "1",
 	}
 	out := map[string]string{}
 	for k, v := range st {

@@ -260,12 +260,22 @@ func TestBatQuotedPathEntry(t *testing.T) {
 // TestBatUserOwnsTheSameEntries: Go's Windows installer puts
 // C:\Program Files\Go\bin on the user's PATH, which is exactly the toolchain
 // entry goshim prepends; the user may also have a policy's PATH entries
-// already. Deactivation must take out goshim's copies (at the front, and
-// appended ones at the end) and leave the user's, in place, whatever their
-// case: PATH comes back exactly, through a plain deactivate and through a
-// reactivation (conda#14762: goshim's entries become stale and the next
-// activation takes them out). Expected PATHs written by hand.
+// already, or the env's own bin (an inherited, activated PATH). Deactivation
+// must take out goshim's copies (at the front, and appended ones at the end)
+// and leave the user's, in place, whatever their case: PATH comes back
+// exactly, through a plain deactivate and through a reactivation
+// (conda#14762: goshim's entries become stale and the next activation takes
+// them out). Expected PATHs written by hand.
 func TestBatUserOwnsTheSameEntries(t *testing.T) {
+	for _, c := range []struct{ name, extra string }{
+		{"toolchain and policy entries", ""},
+		{"and the env's bin", `C:\envs\same\bin;`},
+	} {
+		t.Run(c.name, func(t *testing.T) { testBatUserOwns(t, c.extra) })
+	}
+}
+
+func testBatUserOwns(t *testing.T, extra string) {
 	cmdArgv, cmdEnv := batCmd(t)
 	dir := t.TempDir()
 	pf, goRoot := batProgramFiles(t, dir)
@@ -292,7 +302,9 @@ func TestBatUserOwnsTheSameEntries(t *testing.T) {
 		}
 	}
 	// the user's own copies: p2 and x1 in the middle, Go's bin last (lower case)
-	user := `C:\windows;C:\P2;C:\x1;C:\tools;` + strings.ToLower(goRoot) + `\bin`
+	user := extra + `C:\windows;C:\P2;C:\x1;C:\tools;` + strings.ToLower(goRoot) + `\bin`
+	ours := goRoot + `\bin;C:\p1;C:\p2;`
+	active := ours + `C:\envs\same\bin;` + user + `;C:\x1;C:\x2`
 	act := filepath.Join(dir, "etc", "conda", "activate.d")
 	deact := filepath.Join(dir, "etc", "conda", "deactivate.d", "+goshim-same.bat")
 	var b strings.Builder
@@ -319,15 +331,18 @@ func TestBatUserOwnsTheSameEntries(t *testing.T) {
 	line(`set "GOSHIM_T_KEEP="`)
 	activate()
 	line(`set PATH>reactivated.txt`)
-	// plain deactivate: conda drops the env's bin first
-	line(`set "PATH=%PATH:C:\envs\same\bin;=%"`)
+	// plain deactivate: conda takes out its copy of the env's bin first
+	line(`set "PATH=` + ours + user + `;C:\x1;C:\x2"`)
 	line(`call "` + deact + `"`)
 	line(`set PATH>restored.txt`)
+	line(`set _GOSHIM>state.txt 2>nul`)
+	line(`exit /b 0`)
 	if err := os.WriteFile(filepath.Join(dir, "driver.bat"), []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	cmd := runBat(cmdArgv, cmdEnv, dir, "driver.bat")
-	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
+	out, err := cmd.CombinedOutput()
+	if err != nil || strings.Contains(string(out), "goshim") {
 		t.Fatalf("cmd: %v\n%s", err, out)
 	}
 	pathOf := func(name string) string {
@@ -343,7 +358,6 @@ func TestBatUserOwnsTheSameEntries(t *testing.T) {
 		t.Fatalf("%s: no PATH", name)
 		return ""
 	}
-	active := goRoot + `\bin;C:\p1;C:\p2;C:\envs\same\bin;` + user + `;C:\x1;C:\x2`
 	for _, c := range []struct{ file, want string }{
 		{"active.txt", active},
 		{"reactivated.txt", active},
@@ -352,5 +366,8 @@ func TestBatUserOwnsTheSameEntries(t *testing.T) {
 		if got := pathOf(c.file); got != c.want {
 			t.Errorf("%s: PATH\n got %s\nwant %s", c.file, got, c.want)
 		}
+	}
+	if state, _ := os.ReadFile(filepath.Join(dir, "state.txt")); len(strings.TrimSpace(string(state))) > 0 {
+		t.Errorf("state left after deactivation (a plain deactivate taken for a switch?):\n%s", state)
 	}
 }

@@ -140,7 +140,7 @@ var (
 		"set": true, "test": true, "string": true, "for": true, "end": true, "else": true,
 		"continue": true, "break": true, "builtin": true,
 	}
-	fishAllowedBuiltin = map[string]bool{"contains": true, "math": true, "path": true, "printf": true}
+	fishAllowedBuiltin = map[string]bool{"contains": true, "count": true, "math": true, "path": true, "printf": true}
 	fishPrefixWords    = map[string]bool{"if": true, "not": true, "and": true, "or": true, "while": true, "else": true}
 )
 

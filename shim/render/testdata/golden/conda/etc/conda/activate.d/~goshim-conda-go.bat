@@ -8,5 +8,5 @@
 @if not defined _GOSHIM_CONDA_GO_BEB275__SAVED set "_GOSHIM_CONDA_GO_BEB275__SAVED=1"
 @if "%_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS:~0,1%"=="s" set "GOFLAGS=%_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS:~1%"
 @if not "%_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS:~0,1%"=="s" set "GOFLAGS="
-@for %%V in (_goshim_lvl _goshim_n _goshim_t _goshim_v _goshim_e _goshim_c _goshim_root _goshim_s _goshim_w) do @set "%%V="
+@for %%V in (_goshim_lvl _goshim_n _goshim_t _goshim_v _goshim_e _goshim_c _goshim_root _goshim_s _goshim_w _goshim_k) do @set "%%V="
 @exit /b 0

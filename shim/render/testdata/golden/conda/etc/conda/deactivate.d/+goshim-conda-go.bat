@@ -7,5 +7,5 @@
 @if not "%_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS:~0,1%"=="s" set "GOFLAGS="
 @set "_GOSHIM_CONDA_GO_BEB275__O_GOFLAGS="
 @set "_GOSHIM_CONDA_GO_BEB275__SAVED="
-@for %%V in (_goshim_t _goshim_v _goshim_e _goshim_c _goshim_p _goshim_s _goshim_w) do @set "%%V="
+@for %%V in (_goshim_t _goshim_v _goshim_e _goshim_c _goshim_p _goshim_s _goshim_w _goshim_k _goshim_kn) do @set "%%V="
 @exit /b 0

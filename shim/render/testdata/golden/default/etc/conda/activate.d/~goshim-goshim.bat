@@ -97,6 +97,11 @@
 @set "_goshim_v=%_goshim_t:~1,-1%"
 @if "%_goshim_t:"=%"==";" set "_goshim_v="
 @set "PATH=%_goshim_v%"
+@set "_goshim_k=0"
+@set "_goshim_y=;%PATH:"=%;"
+@if defined CONDA_PREFIX for %%E in ("%_goshim_y:;=" "%") do @if /i "%%~E"=="%CONDA_PREFIX:"=%\bin" set /a "_goshim_k+=1"
+@set "_goshim_y="
+@set "_GOSHIM_GOSHIM__N_PATH=%_goshim_k%"
 @REM Toolchain: find the system Go and put its bin\ ahead of the env's.
 @set "_goshim_root="
 @REM well-known places (cmd does not search PATH: its first go is the env's)
@@ -108,7 +113,7 @@
 @if defined _goshim_root set "GOROOT="
 @if not defined _goshim_root set "_GOSHIM_GOSHIM__T_PATH="
 @if not defined _goshim_root echo goshim: no system Go found, looked at [go] root, %%ProgramFiles%%\Go, %%SystemDrive%%\Go and %%USERPROFILE%%\sdk\go*; the env's own go stays in use. Fix: install Go, or set [go] root in goshim.toml and regenerate. 1>&2
-@for %%V in (_goshim_lvl _goshim_n _goshim_t _goshim_v _goshim_e _goshim_c _goshim_root _goshim_s _goshim_w) do @set "%%V="
+@for %%V in (_goshim_lvl _goshim_n _goshim_t _goshim_v _goshim_e _goshim_c _goshim_root _goshim_s _goshim_w _goshim_k) do @set "%%V="
 @exit /b 0
 :_goshim_rm
 @set "_goshim_df="

@@ -100,6 +100,22 @@
     $e = $Env:_GOSHIM_GOSHIM__T_PATH
     if ($null -ne $e) { $v = & $remove $v $e $s $true }
     if ($v -cne [string]$Env:PATH) { [Environment]::SetEnvironmentVariable('PATH', $v) }
+    $envBins = 0
+    $prefix = & $norm ([string]$Env:CONDA_PREFIX)
+    if ($prefix -cne '') {
+        if ($onWindows) {
+            $mine = @($prefix, ($prefix + '\Library\mingw-w64\bin'), ($prefix + '\Library\usr\bin'), ($prefix + '\Library\bin'), ($prefix + '\Scripts'), ($prefix + '\bin'))
+        } else {
+            $mine = @($prefix + '/bin')
+        }
+        foreach ($d in ([string]$Env:PATH).Split($pathSep)) {
+            $d = & $norm $d
+            foreach ($c in $mine) {
+                if ([string]::Equals($d, $c, $cmp)) { $envBins++ }
+            }
+        }
+    }
+    [Environment]::SetEnvironmentVariable('_GOSHIM_GOSHIM__N_PATH', [string]$envBins)
     # Toolchain: find the system Go and put its bin folder ahead of the env's.
     if ($onWindows) { $goExe = 'go.exe' } else { $goExe = 'go' }
     $tail = $ds + 'bin' + $ds + $goExe

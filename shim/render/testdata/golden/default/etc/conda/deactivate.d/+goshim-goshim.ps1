@@ -41,26 +41,29 @@
         $s = $ps
         $v = [string]$Env:PATH
         # conda is switching or reactivating when the env's own PATH entries are
-        # still there: it then exports a PATH it computed before this script ran,
-        # which still holds goshim's entries (conda#14762). Leave them to the
-        # next goshim activation. conda's entries for PREFIX are PREFIX/bin, and
-        # on Windows PREFIX, PREFIX\Library\mingw-w64\bin, PREFIX\Library\usr\bin,
-        # PREFIX\Library\bin, PREFIX\Scripts and PREFIX\bin.
-        $stale = $false
-        $prefix = & $norm ([string]$Env:CONDA_PREFIX)
-        if ($prefix -cne '') {
-            if ($onWindows) {
-                $mine = @($prefix, ($prefix + '\Library\mingw-w64\bin'), ($prefix + '\Library\usr\bin'), ($prefix + '\Library\bin'), ($prefix + '\Scripts'), ($prefix + '\bin'))
-            } else {
-                $mine = @($prefix + '/bin')
-            }
-            foreach ($d in $v.Split($pathSep)) {
-                $d = & $norm $d
-                foreach ($c in $mine) {
-                    if ([string]::Equals($d, $c, $cmp)) { $stale = $true }
-                }
+        # there as often as at activation: it then exports a PATH it computed
+        # before this script ran, which still holds goshim's entries
+        # (conda#14762). Leave them to the next goshim activation.
+    $envBins = 0
+    $prefix = & $norm ([string]$Env:CONDA_PREFIX)
+    if ($prefix -cne '') {
+        if ($onWindows) {
+            $mine = @($prefix, ($prefix + '\Library\mingw-w64\bin'), ($prefix + '\Library\usr\bin'), ($prefix + '\Library\bin'), ($prefix + '\Scripts'), ($prefix + '\bin'))
+        } else {
+            $mine = @($prefix + '/bin')
+        }
+        foreach ($d in ([string]$Env:PATH).Split($pathSep)) {
+            $d = & $norm $d
+            foreach ($c in $mine) {
+                if ([string]::Equals($d, $c, $cmp)) { $envBins++ }
             }
         }
+    }
+        $want = 1
+        $parsed = 0
+        if ([int]::TryParse([string]$Env:_GOSHIM_GOSHIM__N_PATH, [ref]$parsed) -and $parsed -gt 0) { $want = $parsed }
+        & $unset '_GOSHIM_GOSHIM__N_PATH'
+        $stale = ($envBins -gt 0) -and ($envBins -ge $want)
         $addStale = {
             param([string]$e)
             $x = [string]$Env:_GOSHIM_STALE_PATH

@@ -13,16 +13,26 @@ if [ -n "${_GOSHIM_GOSHIM__SAVED-}" ]; then
 	_goshim_s=:
 	_goshim_v=${PATH-}
 	_goshim_p=
-	if [ -n "${CONDA_PREFIX-}" ]; then
-		case ":$_goshim_v:" in
+_goshim_c=0
+if [ -n "${CONDA_PREFIX-}" ]; then
+	_goshim_t=:${PATH-}:
+	while :; do
+		case $_goshim_t in
 		*":$CONDA_PREFIX/bin:"*)
-			# conda is switching or reactivating: it exports a PATH it computed
-			# before this script ran, which still holds goshim's entries
-			# (conda#14762). Leave them to the next goshim activation.
-			_goshim_p=1
+			_goshim_t=${_goshim_t#*":$CONDA_PREFIX/bin"}
+			_goshim_c=$((_goshim_c + 1))
 			;;
+		*) break ;;
 		esac
+	done
+fi
+	if [ "$_goshim_c" -gt 0 ] && [ "$_goshim_c" -ge "${_GOSHIM_GOSHIM__N_PATH:-1}" ]; then
+		# conda is switching or reactivating: it exports a PATH it computed
+		# before this script ran, which still holds goshim's entries
+		# (conda#14762). Leave them to the next goshim activation.
+		_goshim_p=1
 	fi
+	unset _GOSHIM_GOSHIM__N_PATH
 	if [ -n "${_GOSHIM_GOSHIM__T_PATH+x}" ]; then
 		_goshim_e=$_GOSHIM_GOSHIM__T_PATH
 		if [ -n "$_goshim_p" ]; then

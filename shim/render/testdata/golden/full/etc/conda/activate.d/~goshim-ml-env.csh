@@ -376,6 +376,14 @@ foreach _goshim_f ( $_goshim_a:gQ )
 end
 set _goshim_v = ${_goshim_v:as/%f/\//:as/%p/%/:q}
 	setenv PATH ${_goshim_v:q}
+	set _goshim_k = 0
+	if ( $?CONDA_PREFIX ) then
+		set _goshim_x = ${CONDA_PREFIX:as/%/%p/:as/\//%f/:q}%fbin
+		foreach _goshim_f ( $_goshim_a:gQ )
+			if ( x${_goshim_f:q} == x${_goshim_x:q} ) @ _goshim_k++
+		end
+	endif
+	setenv _GOSHIM_ML_ENV_CEE45B__N_PATH $_goshim_k
 endif
 if ( 1 ) then
 	# Toolchain: find the system Go and put its bin/ ahead of the env's.

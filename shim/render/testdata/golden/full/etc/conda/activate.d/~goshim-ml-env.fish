@@ -233,6 +233,15 @@ if test -n "$_goshim_e"
 else
     set -e -g _GOSHIM_ML_ENV_CEE45B__X1_PATH
 end
+set _goshim_c
+if test -n "$CONDA_PREFIX"
+    for _goshim_x in $PATH
+        if test "$_goshim_x" = "$CONDA_PREFIX/bin"
+            set -a _goshim_c 1
+        end
+    end
+end
+set -gx _GOSHIM_ML_ENV_CEE45B__N_PATH (builtin count $_goshim_c)
 # Toolchain: find the system Go and put its bin/ ahead of the env's.
 set _goshim_root
 set _goshim_c "$HOME"'/sdk/go1.22.3'

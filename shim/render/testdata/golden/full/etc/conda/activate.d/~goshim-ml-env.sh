@@ -185,6 +185,20 @@ else
 fi
 PATH=$_goshim_v
 export PATH
+_goshim_c=0
+if [ -n "${CONDA_PREFIX-}" ]; then
+	_goshim_t=:${PATH-}:
+	while :; do
+		case $_goshim_t in
+		*":$CONDA_PREFIX/bin:"*)
+			_goshim_t=${_goshim_t#*":$CONDA_PREFIX/bin"}
+			_goshim_c=$((_goshim_c + 1))
+			;;
+		*) break ;;
+		esac
+	done
+fi
+export _GOSHIM_ML_ENV_CEE45B__N_PATH="$_goshim_c"
 # Toolchain: find the system Go and put its bin/ ahead of the env's.
 _goshim_root=
 _goshim_c="${HOME-}"'/sdk/go1.22.3'

@@ -5,10 +5,18 @@
 @if not defined _GOSHIM_ML_ENV_CEE45B__SAVED exit /b 0
 @set "_goshim_t=;%PATH%;"
 @set "_goshim_p="
-@REM conda is switching or reactivating when %CONDA_PREFIX%\bin is still on
-@REM PATH: it exports a PATH computed before this script ran (conda#14762).
-@if defined CONDA_PREFIX call set "_goshim_c=%%_goshim_t:;%CONDA_PREFIX%\bin;=%%"
-@if defined CONDA_PREFIX if not "%_goshim_c:"=%"=="%_goshim_t:"=%" set "_goshim_p=1"
+@REM conda is switching or reactivating when %CONDA_PREFIX%\bin is on PATH as
+@REM often as at activation: it exports a PATH computed before this script
+@REM ran (conda#14762).
+@set "_goshim_k=0"
+@set "_goshim_y=;%PATH:"=%;"
+@if defined CONDA_PREFIX for %%E in ("%_goshim_y:;=" "%") do @if /i "%%~E"=="%CONDA_PREFIX:"=%\bin" set /a "_goshim_k+=1"
+@set "_goshim_y="
+@set "_goshim_kn=1"
+@if defined _GOSHIM_ML_ENV_CEE45B__N_PATH set /a "_goshim_kn=_GOSHIM_ML_ENV_CEE45B__N_PATH" 2>nul
+@if %_goshim_kn% LSS 1 set "_goshim_kn=1"
+@if %_goshim_k% GTR 0 if %_goshim_k% GEQ %_goshim_kn% set "_goshim_p=1"
+@set "_GOSHIM_ML_ENV_CEE45B__N_PATH="
 @set "_goshim_e="
 @if defined _GOSHIM_ML_ENV_CEE45B__T_PATH set "_goshim_e=%_GOSHIM_ML_ENV_CEE45B__T_PATH%"
 @if defined _goshim_p if defined _goshim_e if defined _GOSHIM_STALE_PATH set "_GOSHIM_STALE_PATH=%_GOSHIM_STALE_PATH%;%_goshim_e%"
@@ -110,7 +118,7 @@
 @set "_GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH="
 @set "_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH="
 @set "_GOSHIM_ML_ENV_CEE45B__SAVED="
-@for %%V in (_goshim_t _goshim_v _goshim_e _goshim_c _goshim_p _goshim_s _goshim_w) do @set "%%V="
+@for %%V in (_goshim_t _goshim_v _goshim_e _goshim_c _goshim_p _goshim_s _goshim_w _goshim_k _goshim_kn) do @set "%%V="
 @exit /b 0
 :_goshim_rm
 @set "_goshim_df="

@@ -13,12 +13,25 @@ set -l _goshim_i
 set -l _goshim_p
 if test -n "$_GOSHIM_ML_ENV_CEE45B__SAVED"
     set _goshim_p
-    if test -n "$CONDA_PREFIX"; and builtin contains -- "$CONDA_PREFIX/bin" $PATH
+    set _goshim_c
+    if test -n "$CONDA_PREFIX"
+        for _goshim_x in $PATH
+            if test "$_goshim_x" = "$CONDA_PREFIX/bin"
+                set -a _goshim_c 1
+            end
+        end
+    end
+    set _goshim_x 1
+    if set -q _GOSHIM_ML_ENV_CEE45B__N_PATH
+        set _goshim_x "$_GOSHIM_ML_ENV_CEE45B__N_PATH"
+    end
+    if test (builtin count $_goshim_c) -gt 0; and test (builtin count $_goshim_c) -ge "$_goshim_x"
         # conda is switching or reactivating: it exports a PATH it computed
         # before this script ran, which still holds goshim's entries
         # (conda#14762). Leave them to the next goshim activation.
         set _goshim_p 1
     end
+    set -e -g _GOSHIM_ML_ENV_CEE45B__N_PATH
     if set -q _GOSHIM_ML_ENV_CEE45B__T_PATH
         set _goshim_e "$_GOSHIM_ML_ENV_CEE45B__T_PATH"
         if test -n "$_goshim_p"

@@ -47,6 +47,15 @@ if set -q _GOSHIM_PINNED__T_PATH
         end
     end
 end
+set _goshim_c
+if test -n "$CONDA_PREFIX"
+    for _goshim_x in $PATH
+        if test "$_goshim_x" = "$CONDA_PREFIX/bin"
+            set -a _goshim_c 1
+        end
+    end
+end
+set -gx _GOSHIM_PINNED__N_PATH (builtin count $_goshim_c)
 # Toolchain: find the system Go and put its bin/ ahead of the env's.
 set _goshim_root
 set _goshim_c /opt/go

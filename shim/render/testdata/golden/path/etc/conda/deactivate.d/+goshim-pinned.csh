@@ -25,16 +25,25 @@ else
 	end
 endif
 		set _goshim_p = 0
-		if ( $?CONDA_PREFIX ) then
-			# conda is switching or reactivating when $CONDA_PREFIX/bin is still
-			# on PATH: it exports a PATH it computed before this script ran,
-			# which still holds goshim's entries (conda#14762). Leave them to
-			# the next goshim activation.
-			set _goshim_x = ${CONDA_PREFIX:as/%/%p/:as/\//%f/:q}%fbin
-			foreach _goshim_f ( $_goshim_a:gQ )
-				if ( x${_goshim_f:q} == x${_goshim_x:q} ) set _goshim_p = 1
-			end
+		# conda is switching or reactivating when $CONDA_PREFIX/bin is on PATH
+		# as often as at activation: it exports a PATH it computed before this
+		# script ran, which still holds goshim's entries (conda#14762). Leave
+		# them to the next goshim activation.
+	set _goshim_k = 0
+	if ( $?CONDA_PREFIX ) then
+		set _goshim_x = ${CONDA_PREFIX:as/%/%p/:as/\//%f/:q}%fbin
+		foreach _goshim_f ( $_goshim_a:gQ )
+			if ( x${_goshim_f:q} == x${_goshim_x:q} ) @ _goshim_k++
+		end
+	endif
+		set _goshim_kn = 1
+		if ( $?_GOSHIM_PINNED__N_PATH ) then
+			if ( $_GOSHIM_PINNED__N_PATH:q =~ [0-9] || $_GOSHIM_PINNED__N_PATH:q =~ [0-9][0-9] ) then
+				set _goshim_kn = $_GOSHIM_PINNED__N_PATH:q
+			endif
+			unsetenv _GOSHIM_PINNED__N_PATH
 		endif
+		if ( $_goshim_k > 0 && $_goshim_k >= $_goshim_kn ) set _goshim_p = 1
 		if ( $?_GOSHIM_PINNED__T_PATH ) then
 			set _goshim_e = $_GOSHIM_PINNED__T_PATH:q
 			if ( $_goshim_p == 1 ) then
