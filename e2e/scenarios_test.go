@@ -620,6 +620,25 @@ var scenarios = []scenario{
 		},
 	},
 	{
+		// the user unsets, while active, a list the policy edits: it stays
+		// unset after deactivation (not the original, not set-but-empty)
+		name: "user-unsets-list",
+		build: func(c *sctx, s *script) {
+			start(c, s, "set", c.fx.a)
+			s.activate(c.fx.a)
+			s.unset("CGO_CFLAGS")
+			s.cp("edited")
+			s.deactivate()
+			s.cp("after")
+		},
+		check: func(c *sctx, r *result) {
+			if got := r.at("after").get("CGO_CFLAGS"); got != nil {
+				r.fail("CGO_CFLAGS after deactivate = %s, want unset (the user unset it while active)", show(got))
+			}
+			c.assertNoTemporaries(r, "after")
+		},
+	},
+	{
 		// a user PATH entry survives a reactivation too
 		name: "user-path-edit-reactivate",
 		build: func(c *sctx, s *script) {

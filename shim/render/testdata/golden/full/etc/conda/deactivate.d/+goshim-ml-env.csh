@@ -224,6 +224,8 @@ set _goshim_v = ${_goshim_v:as/%f/\//:as/%p/%/:q}
 		else
 			set _goshim_t = u
 		endif
+		# empty now, and unset by the user or before activation: unset
+		if ( ! $?CGO_CFLAGS ) set _goshim_t = u
 		if ( x${_goshim_v:q} == x && x${_goshim_t:q} == xu ) then
 			unsetenv CGO_CFLAGS
 		else
@@ -376,6 +378,8 @@ set _goshim_v = ${_goshim_v:as/%f/\//:as/%p/%/:q}
 		else
 			set _goshim_t = u
 		endif
+		# empty now, and unset by the user or before activation: unset
+		if ( ! $?PKG_CONFIG_PATH ) set _goshim_t = u
 		if ( x${_goshim_v:q} == x && x${_goshim_t:q} == xu ) then
 			unsetenv PKG_CONFIG_PATH
 		else

@@ -130,6 +130,8 @@ if test -n "$_GOSHIM_ML_ENV_CEE45B__SAVED"
         end
         set _goshim_c u
         set -q _GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS; and set _goshim_c "$_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS"
+        # empty now, and unset by the user or before activation: unset
+        set -q CGO_CFLAGS; or set _goshim_c u
         if test -z "$_goshim_v"; and test "x$_goshim_c" = xu
             set -e -g CGO_CFLAGS
         else
@@ -231,6 +233,8 @@ if test -n "$_GOSHIM_ML_ENV_CEE45B__SAVED"
         end
         set _goshim_c u
         set -q _GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH; and set _goshim_c "$_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH"
+        # empty now, and unset by the user or before activation: unset
+        set -q PKG_CONFIG_PATH; or set _goshim_c u
         if test -z "$_goshim_v"; and test "x$_goshim_c" = xu
             set -e -g PKG_CONFIG_PATH
         else

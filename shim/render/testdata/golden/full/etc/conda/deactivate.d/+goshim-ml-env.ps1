@@ -99,7 +99,8 @@
             $v = [string]$Env:CGO_CFLAGS
             $e = $Env:_GOSHIM_ML_ENV_CEE45B__P1_CGO_CFLAGS
             if ($null -ne $e) { $v = & $remove $v $e $s $true }
-            if ($v -ceq '' -and -not (& $isSet $Env:_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS)) {
+            # empty now, and unset by the user or before activation: unset
+            if ($v -ceq '' -and (($null -eq $Env:CGO_CFLAGS) -or -not (& $isSet $Env:_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS))) {
                 & $unset 'CGO_CFLAGS'
             } else {
                 [Environment]::SetEnvironmentVariable('CGO_CFLAGS', $v)
@@ -129,7 +130,8 @@
             $v = [string]$Env:PKG_CONFIG_PATH
             $e = $Env:_GOSHIM_ML_ENV_CEE45B__X1_PKG_CONFIG_PATH
             if ($null -ne $e) { $v = & $remove $v $e $s $false }
-            if ($v -ceq '' -and -not (& $isSet $Env:_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH)) {
+            # empty now, and unset by the user or before activation: unset
+            if ($v -ceq '' -and (($null -eq $Env:PKG_CONFIG_PATH) -or -not (& $isSet $Env:_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH))) {
                 & $unset 'PKG_CONFIG_PATH'
             } else {
                 [Environment]::SetEnvironmentVariable('PKG_CONFIG_PATH', $v)

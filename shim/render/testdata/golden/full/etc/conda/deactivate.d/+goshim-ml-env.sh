@@ -122,7 +122,8 @@ case "$_goshim_s$_goshim_v$_goshim_s" in
 	;;
 esac
 fi
-		if [ -z "$_goshim_v" ] && [ "${_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS-u}" = u ]; then
+		# empty now, and unset by the user or before activation: unset
+		if [ -z "$_goshim_v" ] && { [ "$_goshim_c" = u ] || [ "${_GOSHIM_ML_ENV_CEE45B__O_CGO_CFLAGS-u}" = u ]; }; then
 			unset CGO_CFLAGS
 		else
 			export CGO_CFLAGS="$_goshim_v"
@@ -178,7 +179,8 @@ case "$_goshim_s$_goshim_v$_goshim_s" in
 	;;
 esac
 fi
-		if [ -z "$_goshim_v" ] && [ "${_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH-u}" = u ]; then
+		# empty now, and unset by the user or before activation: unset
+		if [ -z "$_goshim_v" ] && { [ "$_goshim_c" = u ] || [ "${_GOSHIM_ML_ENV_CEE45B__O_PKG_CONFIG_PATH-u}" = u ]; }; then
 			unset PKG_CONFIG_PATH
 		else
 			export PKG_CONFIG_PATH="$_goshim_v"
