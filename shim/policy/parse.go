@@ -102,24 +102,18 @@ func (p *parser) goTable(pol *Policy, tbl map[string]any) (*Rule, error) {
 				return nil, p.errAt(line, `use "system", "conda" or "path"`, "unknown toolchain %q", s)
 			}
 		case "root":
-			v, err := expr.Parse(s)
-			if err != nil {
-				return nil, p.errAt(line, "", "[go] root: %v", err)
-			}
 			if s == "" {
 				return nil, p.errAt(line, "remove the line, or name the folder that holds bin/go", "[go] root is empty")
 			}
-			if msg := checkRefs(v); msg != "" {
-				return nil, p.errAt(line, "read another variable, or write the path out", "[go] root: %s", msg)
+			v, err := p.value(line, "[go] root", s)
+			if err != nil {
+				return nil, err
 			}
 			pol.Root = &v
 		case "gotoolchain":
-			v, err := expr.Parse(s)
+			v, err := p.value(line, "[go] gotoolchain", s)
 			if err != nil {
-				return nil, p.errAt(line, "", "[go] gotoolchain: %v", err)
-			}
-			if msg := checkRefs(v); msg != "" {
-				return nil, p.errAt(line, "read another variable, or write the value out", "[go] gotoolchain: %s", msg)
+				return nil, err
 			}
 			if err := checkGoValue("GOTOOLCHAIN", v); err != nil {
 				return nil, p.errAt(line, err.hint, "[go] gotoolchain: %s", err.msg)
@@ -202,12 +196,9 @@ func (p *parser) setRule(r Rule, kind, s string) (Rule, error) {
 	if r.Name == "PATH" {
 		return r, p.errAt(r.Line, `PATH = { prepend = ["dir"] } or { append = [...] }`, "PATH can only be edited entry by entry, not set")
 	}
-	v, err := expr.Parse(s)
+	v, err := p.value(r.Line, r.Name, s)
 	if err != nil {
-		return r, p.errAt(r.Line, "", "%s: %v", r.Name, err)
-	}
-	if msg := checkRefs(v); msg != "" {
-		return r, p.errAt(r.Line, "read another variable, or write the value out", "%s: %s", r.Name, msg)
+		return r, err
 	}
 	if err := checkGoValue(r.Name, v); err != nil {
 		return r, p.errAt(r.Line, err.hint, "%s: %s", r.Name, err.msg)
@@ -217,6 +208,19 @@ func (p *parser) setRule(r Rule, kind, s string) (Rule, error) {
 		r.Action = Default
 	}
 	return r, nil
+}
+
+// value parses s, written for what at line, as a policy value that reads
+// no name goshim or a shell owns.
+func (p *parser) value(line int, what, s string) (expr.Value, error) {
+	v, err := expr.Parse(s)
+	if err != nil {
+		return v, p.errAt(line, "", "%s: %v", what, err)
+	}
+	if msg := checkRefs(v); msg != "" {
+		return v, p.errAt(line, "read another variable, or write the value out", "%s: %s", what, msg)
+	}
+	return v, nil
 }
 
 func (p *parser) editRule(r Rule, tbl map[string]any) (Rule, error) {
@@ -251,12 +255,9 @@ func (p *parser) editRule(r Rule, tbl map[string]any) (Rule, error) {
 			if r.Sep != "" && strings.Contains(s, r.Sep) {
 				return r, p.errAt(r.Line, "give each entry separately", "%s.%s entry %q contains the separator %q", r.Name, k, s, r.Sep)
 			}
-			v, err := expr.Parse(s)
+			v, err := p.value(r.Line, r.Name+"."+k, s)
 			if err != nil {
-				return r, p.errAt(r.Line, "", "%s.%s: %v", r.Name, k, err)
-			}
-			if msg := checkRefs(v); msg != "" {
-				return r, p.errAt(r.Line, "read another variable, or write the entry out", "%s.%s: %s", r.Name, k, msg)
+				return r, err
 			}
 			if k == "prepend" {
 				r.Prepend = append(r.Prepend, v)

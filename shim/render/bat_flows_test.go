@@ -11,7 +11,6 @@ import (
 
 	"github.com/goshim/goshim/shim/plan"
 	"github.com/goshim/goshim/shim/policy"
-	"github.com/goshim/goshim/shim/shell"
 )
 
 // TestBatFlows plays conda's cmd.exe flows around the generated .bat hooks
@@ -566,13 +565,8 @@ func batInstall(t *testing.T, dir, id, toml string, cv []plan.CondaVar) batPrefi
 	if err != nil {
 		t.Fatal(err)
 	}
-	sh, _ := shell.Lookup("cmd")
-	files, err := Files(p, sh)
-	if err != nil {
-		t.Fatal(err)
-	}
 	prefix := filepath.Join(dir, "envs", id)
-	for _, f := range files {
+	for _, f := range writeBatHooks(t, prefix, p) {
 		// wine's SET leaves ERRORLEVEL 0 (Microsoft's does not, in a .bat),
 		// so the drivers' status check cannot see a hook that forgets its
 		// final `exit /b 0` (docs/hooks.md, cmd.exe); read it here instead
@@ -584,13 +578,6 @@ func batInstall(t *testing.T, dir, id, toml string, cv []plan.CondaVar) batPrefi
 			if i := strings.Index(strings.ToLower(l), "exit /b"); i >= 0 && strings.TrimSpace(l[i:]) != "exit /b 0" {
 				t.Errorf("%s: %q exits with another status than 0", f.Path, l)
 			}
-		}
-		dst := filepath.Join(prefix, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(dst, f.Data, 0o644); err != nil {
-			t.Fatal(err)
 		}
 	}
 	e := batPrefix{unix: prefix, win: batWin(t, prefix), id: p.ID, stateID: p.StateID}

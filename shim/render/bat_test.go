@@ -27,19 +27,8 @@ func TestBatRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sh, _ := shell.Lookup("cmd")
-	files, err := Files(p, sh)
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	for _, f := range files {
-		dst := filepath.Join(dir, filepath.FromSlash(f.Path))
-		os.MkdirAll(filepath.Dir(dst), 0o755)
-		if err := os.WriteFile(dst, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeBatHooks(t, dir, p)
 	// No % here: wine's cmd expands %NAME% again inside the result of
 	// %O:~1% (a value holding %PATH% came back expanded), which Microsoft's
 	// single-pass phase 1 does not; not verified on real cmd.exe. No
@@ -177,6 +166,27 @@ func batCmd(t *testing.T) (argv []string, env []string) {
 	return w.argv, append([]string(nil), w.env...)
 }
 
+// writeBatHooks renders p's .bat hooks and writes them under dir (which
+// then mirrors an env prefix).
+func writeBatHooks(t *testing.T, dir string, p *plan.Plan) []File {
+	t.Helper()
+	sh, _ := shell.Lookup("cmd")
+	files, err := Files(p, sh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		dst := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dst, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return files
+}
+
 // runBat runs `cmd /c name` in dir.
 func runBat(argv, env []string, dir, name string) *exec.Cmd {
 	c := exec.Command(argv[0], append(append([]string(nil), argv[1:]...), "/c", name)...)
@@ -196,21 +206,8 @@ func TestBatQuotedPathEntry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sh, _ := shell.Lookup("cmd")
-	files, err := Files(p, sh)
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	for _, f := range files {
-		dst := filepath.Join(dir, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(dst, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeBatHooks(t, dir, p)
 	userPath := `C:\bin;"C:\Program Files\x;y";C:\last`
 	var b strings.Builder
 	line := func(s string) { b.WriteString(s + "\r\n") }
@@ -287,20 +284,7 @@ func testBatUserOwns(t *testing.T, extra string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sh, _ := shell.Lookup("cmd")
-	files, err := Files(p, sh)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		dst := filepath.Join(dir, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(dst, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeBatHooks(t, dir, p)
 	// the user's own copies: p2 and x1 in the middle, Go's bin last (lower case)
 	user := extra + `C:\windows;C:\P2;C:\x1;C:\tools;` + strings.ToLower(goRoot) + `\bin`
 	ours := goRoot + `\bin;C:\p1;C:\p2;`
@@ -346,17 +330,11 @@ func testBatUserOwns(t *testing.T, extra string) {
 		t.Fatalf("cmd: %v\n%s", err, out)
 	}
 	pathOf := func(name string) string {
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
+		v, ok := readBatEnv(t, filepath.Join(dir, name)).get("PATH")
+		if !ok {
+			t.Fatalf("%s: no PATH", name)
 		}
-		for _, l := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") {
-			if k, v, ok := strings.Cut(l, "="); ok && strings.EqualFold(k, "PATH") {
-				return v
-			}
-		}
-		t.Fatalf("%s: no PATH", name)
-		return ""
+		return v
 	}
 	for _, c := range []struct{ file, want string }{
 		{"active.txt", active},

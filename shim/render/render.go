@@ -124,23 +124,6 @@ func funcs(p *plan.Plan, sh shell.Shell) template.FuncMap {
 	}
 	return template.FuncMap{
 		"q": sh.Quote,
-		// ve is v for a list entry, which a shell may read once more when it
-		// takes the entry out again (cmd's CALL SET).
-		"ve": func(varName string, val expr.Value) (string, error) {
-			if c, ok := sh.(interface{ CheckEntry(expr.Value) error }); ok {
-				if err := c.CheckEntry(val); err != nil {
-					return "", &ValueError{Shell: sh.Name(), Var: varName, Err: err}
-				}
-			}
-			if err := checkValue(sh, val); err != nil {
-				return "", &ValueError{Shell: sh.Name(), Var: varName, Err: err}
-			}
-			s, err := sh.Expand(val)
-			if err != nil {
-				return "", &ValueError{Shell: sh.Name(), Var: varName, Err: err}
-			}
-			return s, nil
-		},
 		"v": func(varName string, val any) (string, error) {
 			v, ok := val.(expr.Value)
 			if pv, isPtr := val.(*expr.Value); isPtr && pv != nil {
@@ -149,14 +132,12 @@ func funcs(p *plan.Plan, sh shell.Shell) template.FuncMap {
 			if !ok {
 				return "", fmt.Errorf("%s: template passed %T, not a value", varName, val)
 			}
-			if err := checkValue(sh, v); err != nil {
-				return "", &ValueError{Shell: sh.Name(), Var: varName, Err: err}
-			}
-			s, err := sh.Expand(v)
-			if err != nil {
-				return "", &ValueError{Shell: sh.Name(), Var: varName, Err: err}
-			}
-			return s, nil
+			return expandValue(sh, varName, v, false)
+		},
+		// ve is v for a list entry, which a shell may read once more when it
+		// takes the entry out again (cmd's CALL SET).
+		"ve": func(varName string, val expr.Value) (string, error) {
+			return expandValue(sh, varName, val, true)
 		},
 		"n": name,
 		"st": func(kind, varName string) (string, error) {
@@ -197,13 +178,26 @@ func funcs(p *plan.Plan, sh shell.Shell) template.FuncMap {
 	}
 }
 
-// checkValue lets a shell veto a value it cannot hold as a whole (e.g. an
-// empty string in PowerShell), beyond what quoting each piece catches.
-func checkValue(sh shell.Shell, v expr.Value) error {
-	if c, ok := sh.(interface{ CheckValue(expr.Value) error }); ok {
-		return c.CheckValue(v)
+// expandValue writes v for sh, after the shell's own vetoes of a value it
+// cannot hold as a whole (e.g. an empty string in PowerShell), and of a
+// list entry (entry), beyond what quoting each piece catches.
+func expandValue(sh shell.Shell, varName string, v expr.Value, entry bool) (string, error) {
+	fail := func(err error) (string, error) { return "", &ValueError{Shell: sh.Name(), Var: varName, Err: err} }
+	if c, ok := sh.(interface{ CheckEntry(expr.Value) error }); ok && entry {
+		if err := c.CheckEntry(v); err != nil {
+			return fail(err)
+		}
 	}
-	return nil
+	if c, ok := sh.(interface{ CheckValue(expr.Value) error }); ok {
+		if err := c.CheckValue(v); err != nil {
+			return fail(err)
+		}
+	}
+	s, err := sh.Expand(v)
+	if err != nil {
+		return fail(err)
+	}
+	return s, nil
 }
 
 // Entry is one list entry a hook adds, with the name of the state variable

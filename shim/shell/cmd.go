@@ -87,15 +87,9 @@ func (cmd) CheckEntry(v expr.Value) error {
 // line longer than cmd reads (8191 characters: the rest of the line would
 // run as a command), or that Windows cannot hold.
 func (c cmd) CheckValue(v expr.Value) error {
-	n := 0
-	for _, seg := range v.Segs {
-		if seg.Kind == expr.Literal {
-			q, err := c.Quote(seg.Text)
-			if err != nil {
-				return err
-			}
-			n += len(q)
-		}
+	n, err := quotedLength(v, c.Quote)
+	if err != nil {
+		return err
 	}
 	if n > cmdMaxValue {
 		return fmt.Errorf("cmd cannot hold a value of %d characters as written in a .bat (goshim's limit is %d, so every line stays under cmd's 8191)", n, cmdMaxValue)

@@ -84,15 +84,9 @@ func (csh) Quote(s string) (string, error) {
 
 // CheckValue refuses a value whose literal text alone exceeds csh's word limit.
 func (c csh) CheckValue(v expr.Value) error {
-	n := 0
-	for _, s := range v.Segs {
-		if s.Kind == expr.Literal {
-			q, err := c.Quote(s.Text)
-			if err != nil {
-				return err
-			}
-			n += len(q)
-		}
+	n, err := quotedLength(v, c.Quote)
+	if err != nil {
+		return err
 	}
 	if n > cshMaxWord {
 		return fmt.Errorf("csh cannot hold a word of %d bytes (its limit is about 8 KiB)", n)

@@ -33,6 +33,22 @@ func literalText(v expr.Value) string {
 	return s
 }
 
+// quotedLength is the length of v's literal pieces as quote writes them
+// into a script (a ${NAME} read is written as a short reference).
+func quotedLength(v expr.Value, quote func(string) (string, error)) (int, error) {
+	n := 0
+	for _, seg := range v.Segs {
+		if seg.Kind == expr.Literal {
+			q, err := quote(seg.Text)
+			if err != nil {
+				return 0, err
+			}
+			n += len(q)
+		}
+	}
+	return n, nil
+}
+
 // checkUnixLength refuses a value no Linux program could receive.
 func checkUnixLength(v expr.Value) error {
 	if n := len(literalText(v)); n > unixMaxValue {
